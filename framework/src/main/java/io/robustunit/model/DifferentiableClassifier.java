@@ -1,0 +1,54 @@
+package io.robustunit.model;
+
+/**
+ * A classifier the attacks can query: class probabilities for a batch, and the gradient of each example's
+ * cross-entropy loss with respect to its input. This is the only view of a model the framework needs;
+ * {@link Dl4jClassifiers} adapts Deeplearning4j networks to it.
+ *
+ * <p>Inputs are {@code inputSize()} floats per example in row-major order. Every method works on the rows
+ * {@code [from, from + count)} of its input array and writes the same rows of its output array, so whole
+ * datasets can be processed batch by batch without copying. Gradients are always those of the model in
+ * inference mode: no dropout, no noise, no batch statistics.
+ *
+ * <p>Implementations say whether they are safe for concurrent use; see {@link #isThreadSafe()}.
+ */
+public interface DifferentiableClassifier {
+
+    /** @return the number of input features per example */
+    int inputSize();
+
+    /** @return the number of classes */
+    int numClasses();
+
+    /**
+     * Computes class probabilities.
+     *
+     * @param inputs examples, {@code inputSize()} values each
+     * @param from the first example
+     * @param count the number of examples
+     * @param probabilities receives {@code numClasses()} probabilities per example at row {@code from + i}
+     */
+    void probabilities(float[] inputs, int from, int count, float[] probabilities);
+
+    /**
+     * Computes {@code ∂J(x, y)/∂x} for each example, where {@code J} is the cross-entropy of that example
+     * alone (not averaged over the batch).
+     *
+     * @param inputs examples, {@code inputSize()} values each
+     * @param labels one class per example (the true label, or a target for targeted attacks), indexed by
+     *        example like {@code inputs}
+     * @param from the first example
+     * @param count the number of examples
+     * @param gradient receives {@code inputSize()} values per example at row {@code from + i}
+     */
+    void lossGradient(float[] inputs, int[] labels, int from, int count, float[] gradient);
+
+    /**
+     * @return whether several threads may call this classifier at once; an adapter that is not
+     *         serializes its calls
+     */
+    boolean isThreadSafe();
+
+    /** @return a short description, e.g. {@code "MultiLayerNetwork 784-128-10 (dense kernel)"} */
+    String description();
+}
