@@ -1,0 +1,59 @@
+package io.robustunit.attack;
+
+import io.robustunit.data.InputRange;
+import io.robustunit.model.DifferentiableClassifier;
+
+/** The checks every attack makes before it does any work. */
+final class AttackInputs {
+
+    private AttackInputs() {
+    }
+
+    static void check(String attack, DifferentiableClassifier model, float[] inputs, int[] labels, int from, int count,
+                      float[] adversarial, InputRange range) {
+        int d = model.inputSize();
+        if (from < 0 || count < 0) {
+            throw new IllegalArgumentException(attack + ": rows [" + from + ", " + from + " + " + count + ") are invalid");
+        }
+        if (inputs.length % d != 0) {
+            throw new IllegalArgumentException(attack + ": inputs hold " + inputs.length
+                    + " values, which is not a whole number of examples of the model's input size " + d);
+        }
+        if ((long) (from + count) * d > inputs.length) {
+            throw new IllegalArgumentException(attack + ": rows [" + from + ", " + (from + count) + ") requested but inputs hold "
+                    + inputs.length / d + " examples of size " + d);
+        }
+        if (adversarial.length < (long) (from + count) * d) {
+            throw new IllegalArgumentException(attack + ": the output array holds " + adversarial.length
+                    + " values but " + (long) (from + count) * d + " are needed");
+        }
+        if (labels.length < from + count) {
+            throw new IllegalArgumentException(attack + ": " + labels.length + " labels for rows [" + from + ", "
+                    + (from + count) + ")");
+        }
+        for (int i = from; i < from + count; i++) {
+            if (labels[i] < 0 || labels[i] >= model.numClasses()) {
+                throw new IllegalArgumentException(attack + ": label of example " + i + " is " + labels[i]
+                        + "; labels must be in [0, " + model.numClasses() + ")");
+            }
+        }
+        float lo = range.lower();
+        float hi = range.upper();
+        int end = (from + count) * d;
+        for (int i = from * d; i < end; i++) {
+            float v = inputs[i];
+            if (!(v >= lo && v <= hi)) {
+                throw new IllegalArgumentException(attack + ": feature " + (i % d) + " of example " + (i / d) + " is " + v
+                        + "; inputs must be finite and within the input range " + range);
+            }
+        }
+    }
+
+    static void checkL2Budget(String attack, double epsilon, InputRange range, int inputSize) {
+        double max = range.width() * Math.sqrt(inputSize);
+        if (epsilon > max) {
+            throw new IllegalArgumentException(attack + " L2 epsilon must be in (0, " + max
+                    + "] (the diameter of the input box) but was " + epsilon);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.robustunit.attack;
+
+import io.robustunit.data.InputRange;
+
+/**
+ * Entry point for the built-in attacks. Each returns an immutable attack with inputs in {@code [0, 1]};
+ * change it with its {@code with…} methods:
+ * <pre>{@code
+ * Attacks.fgsm(0.1)
+ * Attacks.fgsm(0.1).targeted(TargetRule.leastLikely())
+ * Attacks.fgm(1.5, Norm.L2)
+ * Attacks.pgd(0.1).withSteps(40).withRandomStart(42)
+ * }</pre>
+ */
+public final class Attacks {
+
+    private Attacks() {
+    }
+
+    /**
+     * @param epsilon the L∞ budget, in {@code (0, 1]}
+     * @return untargeted FGSM
+     */
+    public static FastGradientMethod fgsm(double epsilon) {
+        return new FastGradientMethod(epsilon, Norm.LINF, InputRange.UNIT, null);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm
+     * @param norm the norm
+     * @return the untargeted fast gradient method
+     */
+    public static FastGradientMethod fgm(double epsilon, Norm norm) {
+        return new FastGradientMethod(epsilon, norm, InputRange.UNIT, null);
+    }
+
+    /**
+     * @param epsilon the L∞ budget, in {@code (0, 1]}
+     * @return untargeted L∞ PGD with {@value ProjectedGradientDescent#DEFAULT_STEPS} steps of {@code 2.5·ε/steps},
+     *         starting from the clean input
+     */
+    public static ProjectedGradientDescent pgd(double epsilon) {
+        return ProjectedGradientDescent.defaults(epsilon);
+    }
+}

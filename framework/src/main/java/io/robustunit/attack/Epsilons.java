@@ -1,0 +1,34 @@
+package io.robustunit.attack;
+
+import java.math.BigDecimal;
+
+/** Formatting and validation of perturbation budgets. */
+public final class Epsilons {
+
+    private Epsilons() {
+    }
+
+    /**
+     * @param epsilon a budget
+     * @return its shortest decimal form, e.g. {@code 0.05} or {@code 0.1}
+     */
+    public static String format(double epsilon) {
+        if (!Double.isFinite(epsilon)) {
+            return String.valueOf(epsilon);
+        }
+        return BigDecimal.valueOf(epsilon).stripTrailingZeros().toPlainString();
+    }
+
+    static void checkLinf(String attack, double epsilon, io.robustunit.data.InputRange range) {
+        if (!Double.isFinite(epsilon) || epsilon <= 0 || epsilon > range.width()) {
+            throw new IllegalArgumentException(attack + " epsilon must be finite and in (0, " + range.width()
+                    + "] (the width of the input range " + range + ") but was " + epsilon);
+        }
+    }
+
+    static void checkPositive(String attack, String what, double value) {
+        if (!Double.isFinite(value) || value <= 0) {
+            throw new IllegalArgumentException(attack + " " + what + " must be finite and > 0 but was " + value);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.robustunit.attack;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+import io.robustunit.data.InputRange;
+import io.robustunit.model.DifferentiableClassifier;
+
+/**
+ * Projected gradient descent (Madry et al. 2018), and the basic iterative method (Kurakin et al. 2016)
+ * when there is no random start: {@code steps} gradient steps of size {@code stepSize}, each followed by a
+ * projection onto the ε-ball around the clean input and a clip to the valid range. The L∞ step is
+ * {@code α·sign(g)}, the L2 step {@code α·g/‖g‖₂}. The optional random start draws a uniform point of the
+ * ε-ball; each example's draw depends only on the seed and the example's row, so results do not depend on
+ * the batch size.
+ */
+public final class ProjectedGradientDescent implements Attack {
+
+    /** The default number of steps. */
+    public static final int DEFAULT_STEPS = 20;
+
+    /** The default step size, as a multiple of {@code ε/steps} (Madry et al.'s 2.5). */
+    public static final double DEFAULT_STEP_FACTOR = 2.5;
+
+    private final double epsilon;
+    private final Norm norm;
+    private final InputRange range;
+    private final int steps;
+    private final double stepSize;
+    private final boolean randomStart;
+    private final long seed;
+    private final TargetRule target;
+
+    ProjectedGradientDescent(double epsilon, Norm norm, InputRange range, int steps, double stepSize,
+                             boolean randomStart, long seed, TargetRule target) {
+        this.epsilon = epsilon;
+        this.norm = Objects.requireNonNull(norm, "norm");
+        this.range = Objects.requireNonNull(range, "range");
+        this.steps = steps;
+        this.stepSize = stepSize;
+        this.randomStart = randomStart;
+        this.seed = seed;
+        this.target = target;
+        if (norm == Norm.LINF) {
+            Epsilons.checkLinf(name(), epsilon, range);
+        } else {
+            Epsilons.checkPositive(name(), "epsilon", epsilon);
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException(name() + " steps must be >= 1 but was " + steps);
+        }
+        Epsilons.checkPositive(name(), "step size", stepSize);
+    }
+
+    static ProjectedGradientDescent defaults(double epsilon) {
+        return new ProjectedGradientDescent(epsilon, Norm.LINF, InputRange.UNIT, DEFAULT_STEPS,
+                DEFAULT_STEP_FACTOR * epsilon / DEFAULT_STEPS, false, 0L, null);
+    }
+
+    @Override
+    public String name() {
+        return "PGD";
+    }
+
+    @Override
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public Norm norm() {
+        return norm;
+    }
+
+    @Override
+    public InputRange range() {
+        return range;
+    }
+
+    /** @return the number of gradient steps */
+    public int steps() {
+        return steps;
+    }
+
+    /** @return the size α of each step */
+    public double stepSize() {
+        return stepSize;
+    }
+
+    /** @return whether the first iterate is a random point of the ε-ball */
+    public boolean randomStart() {
+        return randomStart;
+    }
+
+    /** @return the seed of the random start */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return the target rule, or {@code null} for an untargeted attack */
+    public TargetRule targetRule() {
+        return target;
+    }
+
+    /**
+     * Changes ε and scales the step size with it, keeping {@code stepSize/ε} constant.
+     *
+     * @param newEpsilon the new budget
+     * @return this attack with another ε
+     */
+    @Override
+    public ProjectedGradientDescent withEpsilon(double newEpsilon) {
+        Epsilons.checkPositive(name(), "epsilon", newEpsilon);
+        return new ProjectedGradientDescent(newEpsilon, norm, range, steps, stepSize * newEpsilon / epsilon,
+                randomStart, seed, target);
+    }
+
+    @Override
+    public ProjectedGradientDescent withRange(InputRange newRange) {
+        return new ProjectedGradientDescent(epsilon, norm, newRange, steps, stepSize, randomStart, seed, target);
+    }
+
+    /**
+     * @param newNorm the norm of the ball and of each step
+     * @return this attack with another norm
+     */
+    public ProjectedGradientDescent withNorm(Norm newNorm) {
+        return new ProjectedGradientDescent(epsilon, newNorm, range, steps, stepSize, randomStart, seed, target);
+    }
+
+    /**
+     * Changes the number of steps and sets the step size to {@code 2.5·ε/steps}.
+     *
+     * @param newSteps the number of steps, at least 1
+     * @return this attack with another number of steps
+     */
+    public ProjectedGradientDescent withSteps(int newSteps) {
+        if (newSteps < 1) {
+            throw new IllegalArgumentException(name() + " steps must be >= 1 but was " + newSteps);
+        }
+        return new ProjectedGradientDescent(epsilon, norm, range, newSteps, DEFAULT_STEP_FACTOR * epsilon / newSteps,
+                randomStart, seed, target);
+    }
+
+    /**
+     * @param newStepSize the size α of each step, finite and positive
+     * @return this attack with another step size
+     */
+    public ProjectedGradientDescent withStepSize(double newStepSize) {
+        return new ProjectedGradientDescent(epsilon, norm, range, steps, newStepSize, randomStart, seed, target);
+    }
+
+    /**
+     * @param newSeed the seed of the random start
+     * @return this attack starting from a random point of the ε-ball
+     */
+    public ProjectedGradientDescent withRandomStart(long newSeed) {
+        return new ProjectedGradientDescent(epsilon, norm, range, steps, stepSize, true, newSeed, target);
+    }
+
+    /** @return this attack starting from the clean input (the basic iterative method) */
+    public ProjectedGradientDescent withoutRandomStart() {
+        return new ProjectedGradientDescent(epsilon, norm, range, steps, stepSize, false, 0L, target);
+    }
+
+    /**
+     * @param rule how to pick each example's target class
+     * @return a targeted version of this attack
+     */
+    public ProjectedGradientDescent targeted(TargetRule rule) {
+        return new ProjectedGradientDescent(epsilon, norm, range, steps, stepSize, randomStart, seed,
+                Objects.requireNonNull(rule, "rule"));
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("attack", name());
+        p.put("norm", norm.symbol());
+        p.put("epsilon", Epsilons.format(epsilon));
+        p.put("steps", String.valueOf(steps));
+        p.put("stepSize", Epsilons.format(stepSize));
+        p.put("randomStart", randomStart ? "seed " + seed : "no");
+        p.put("targeted", target == null ? "no" : target.description());
+        p.put("range", range.toString());
+        return p;
+    }
+
+    @Override
+    public void generate(DifferentiableClassifier model, float[] inputs, int[] labels, int from, int count,
+                         float[] adversarial) {
+        AttackInputs.check(name(), model, inputs, labels, from, count, adversarial, range);
+        int d = model.inputSize();
+        if (norm == Norm.L2) {
+            AttackInputs.checkL2Budget(name(), epsilon, range, d);
+        }
+        int[] goal = labels;
+        float alpha = (float) stepSize;
+        if (target != null) {
+            goal = new int[from + count];
+            target.targets(model, inputs, labels, from, count, goal);
+            alpha = -alpha;
+        }
+        float eps = (float) epsilon;
+        float[] clean = Arrays.copyOfRange(inputs, from * d, (from + count) * d);
+        int[] rowGoal = Arrays.copyOfRange(goal, from, from + count);
+        float[] current = clean.clone();
+        if (randomStart) {
+            randomStart(clean, current, from, count, d, eps);
+        }
+        float[] gradient = new float[count * d];
+        for (int step = 0; step < steps; step++) {
+            model.lossGradient(current, rowGoal, 0, count, gradient);
+            if (norm == Norm.LINF) {
+                Steps.signStep(current, gradient, alpha, 0, count, d, range, current);
+                Steps.projectLinf(clean, current, eps, 0, count, d, range);
+            } else {
+                Steps.l2Step(current, gradient, alpha, 0, count, d, range, current);
+                Steps.projectL2(clean, current, eps, 0, count, d, range);
+            }
+        }
+        System.arraycopy(current, 0, adversarial, from * d, count * d);
+    }
+
+    /** Moves each row to a uniform point of the ε-ball; row {@code r}'s draw is seeded by {@code firstRow + r}. */
+    private void randomStart(float[] clean, float[] adversarial, int firstRow, int count, int d, float eps) {
+        for (int r = 0; r < count; r++) {
+            SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (firstRow + r + 1L)));
+            int off = r * d;
+            if (norm == Norm.LINF) {
+                for (int i = off; i < off + d; i++) {
+                    adversarial[i] += (float) random.nextDouble(-eps, eps);
+                }
+            } else {
+                double[] direction = new double[d];
+                double length = 0;
+                for (int i = 0; i < d; i++) {
+                    direction[i] = gaussian(random);
+                    length += direction[i] * direction[i];
+                }
+                double radius = eps * Math.pow(random.nextDouble(), 1.0 / d) / Math.sqrt(length);
+                for (int i = 0; i < d; i++) {
+                    adversarial[off + i] += (float) (direction[i] * radius);
+                }
+            }
+        }
+        if (norm == Norm.LINF) {
+            Steps.projectLinf(clean, adversarial, eps, 0, count, d, range);
+        } else {
+            Steps.projectL2(clean, adversarial, eps, 0, count, d, range);
+        }
+    }
+
+    private static double gaussian(SplittableRandom random) {
+        double u1 = 1.0 - random.nextDouble();
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    @Override
+    public String toString() {
+        return displayName() + " " + parameters();
+    }
+}
