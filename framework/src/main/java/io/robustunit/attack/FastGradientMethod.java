@@ -112,12 +112,8 @@ public final class FastGradientMethod implements Attack {
             target.targets(model, inputs, labels, from, count, goal);
             step = -step;
         }
-        model.lossGradient(inputs, goal, from, count, adversarial);
-        if (norm == Norm.LINF) {
-            Steps.signStep(inputs, adversarial, step, from, count, d, range, adversarial);
-        } else {
-            Steps.l2Step(inputs, adversarial, step, from, count, d, range, adversarial);
-        }
+        model.lossGradient(inputs, goal, from, count, adversarial,
+                norm == Norm.LINF ? Steps.sign(step, range) : Steps.l2(step, range));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 
 import io.robustunit.data.InputRange;
 import io.robustunit.model.DifferentiableClassifier;
+import io.robustunit.model.GradientStep;
 
 /**
  * Projected gradient descent (Madry et al. 2018), and the basic iterative method (Kurakin et al. 2016)
@@ -211,16 +212,11 @@ public final class ProjectedGradientDescent implements Attack {
         if (randomStart) {
             randomStart(clean, current, from, count, d, eps);
         }
-        float[] gradient = new float[count * d];
-        for (int step = 0; step < steps; step++) {
-            model.lossGradient(current, rowGoal, 0, count, gradient);
-            if (norm == Norm.LINF) {
-                Steps.signStep(current, gradient, alpha, 0, count, d, range, current);
-                Steps.projectLinf(clean, current, eps, 0, count, d, range);
-            } else {
-                Steps.l2Step(current, gradient, alpha, 0, count, d, range, current);
-                Steps.projectL2(clean, current, eps, 0, count, d, range);
-            }
+        GradientStep step = norm == Norm.LINF
+                ? Steps.thenProjectLinf(Steps.sign(alpha, range), clean, eps, range)
+                : Steps.thenProjectL2(Steps.l2(alpha, range), clean, eps, range);
+        for (int i = 0; i < steps; i++) {
+            model.lossGradient(current, rowGoal, 0, count, current, step);
         }
         System.arraycopy(current, 0, adversarial, from * d, count * d);
     }
@@ -247,10 +243,12 @@ public final class ProjectedGradientDescent implements Attack {
                 }
             }
         }
-        if (norm == Norm.LINF) {
-            Steps.projectLinf(clean, adversarial, eps, 0, count, d, range);
-        } else {
-            Steps.projectL2(clean, adversarial, eps, 0, count, d, range);
+        for (int r = 0; r < count; r++) {
+            if (norm == Norm.LINF) {
+                Steps.projectLinf(clean, adversarial, eps, r * d, d, range);
+            } else {
+                Steps.projectL2(clean, adversarial, eps, r * d, d, range);
+            }
         }
     }
 

@@ -1,68 +1,94 @@
 package io.robustunit.attack;
 
 import io.robustunit.data.InputRange;
+import io.robustunit.model.GradientStep;
 
-/** The per-example arithmetic shared by the gradient attacks. Rows are {@code d} values wide. */
+/**
+ * The per-example arithmetic of the gradient attacks, as {@link GradientStep}s that classifiers apply while
+ * each gradient is still in cache.
+ */
 final class Steps {
+
+    private static final int SIGN_BIT = 0x80000000;
+    private static final int MAGNITUDE_BITS = 0x7fffffff;
 
     private Steps() {
     }
 
-    /** {@code out = clip(x + step·sign(g))} over rows {@code [from, from + count)}; {@code out} may be {@code g}. */
-    static void signStep(float[] x, float[] g, float step, int from, int count, int d, InputRange range, float[] out) {
+    /**
+     * {@code out = clip(x + step·sign(g))}. The sign is taken from the float's bits rather than with
+     * {@code Math.signum}, whose branches cost several times more on JDK 17; {@code sign(±0) = 0} as usual.
+     */
+    static GradientStep sign(float step, InputRange range) {
         float lo = range.lower();
         float hi = range.upper();
-        int end = (from + count) * d;
-        for (int i = from * d; i < end; i++) {
-            float v = x[i] + step * Math.signum(g[i]);
-            out[i] = Math.min(Math.max(v, lo), hi);
-        }
+        int magnitude = Float.floatToRawIntBits(Math.abs(step));
+        int flip = step < 0 ? SIGN_BIT : 0;
+        return (x, offset, g, gOffset, out, width) -> {
+            for (int i = 0; i < width; i++) {
+                int bits = Float.floatToRawIntBits(g[gOffset + i]);
+                float delta = (bits & MAGNITUDE_BITS) == 0 ? 0f
+                        : Float.intBitsToFloat(((bits ^ flip) & SIGN_BIT) | magnitude);
+                out[offset + i] = Math.min(Math.max(x[offset + i] + delta, lo), hi);
+            }
+        };
     }
 
-    /** {@code out = clip(x + step·g/‖g‖₂)} per row; a zero gradient leaves the row unchanged. */
-    static void l2Step(float[] x, float[] g, float step, int from, int count, int d, InputRange range, float[] out) {
+    /** {@code out = clip(x + step·g/‖g‖₂)}; a zero gradient leaves the example unchanged. */
+    static GradientStep l2(float step, InputRange range) {
         float lo = range.lower();
         float hi = range.upper();
-        for (int r = from; r < from + count; r++) {
-            int off = r * d;
+        return (x, offset, g, gOffset, out, width) -> {
             double norm = 0;
-            for (int i = off; i < off + d; i++) {
-                norm += (double) g[i] * g[i];
+            for (int i = 0; i < width; i++) {
+                norm += (double) g[gOffset + i] * g[gOffset + i];
             }
             float scale = norm > 0 ? (float) (step / Math.sqrt(norm)) : 0f;
-            for (int i = off; i < off + d; i++) {
-                out[i] = Math.min(Math.max(x[i] + scale * g[i], lo), hi);
+            for (int i = 0; i < width; i++) {
+                out[offset + i] = Math.min(Math.max(x[offset + i] + scale * g[gOffset + i], lo), hi);
             }
-        }
+        };
     }
 
-    /** Projects {@code adv} onto the L∞ ball of radius {@code eps} around {@code x}, then clips to the range. */
-    static void projectLinf(float[] x, float[] adv, float eps, int from, int count, int d, InputRange range) {
+    /** Projects each example of {@code adv} onto the L∞ ball of radius {@code eps} around {@code clean}, then clips. */
+    static GradientStep thenProjectLinf(GradientStep step, float[] clean, float eps, InputRange range) {
+        return (x, offset, g, gOffset, out, width) -> {
+            step.apply(x, offset, g, gOffset, out, width);
+            projectLinf(clean, out, eps, offset, width, range);
+        };
+    }
+
+    /** Projects each example of {@code adv} onto the L2 ball of radius {@code eps} around {@code clean}, then clips. */
+    static GradientStep thenProjectL2(GradientStep step, float[] clean, float eps, InputRange range) {
+        return (x, offset, g, gOffset, out, width) -> {
+            step.apply(x, offset, g, gOffset, out, width);
+            projectL2(clean, out, eps, offset, width, range);
+        };
+    }
+
+    /** Projects one row onto the L∞ ball around {@code clean} and clips it. */
+    static void projectLinf(float[] clean, float[] adv, float eps, int offset, int width, InputRange range) {
         float lo = range.lower();
         float hi = range.upper();
-        int end = (from + count) * d;
-        for (int i = from * d; i < end; i++) {
-            float v = Math.min(Math.max(adv[i], x[i] - eps), x[i] + eps);
+        for (int i = offset; i < offset + width; i++) {
+            float v = Math.min(Math.max(adv[i], clean[i] - eps), clean[i] + eps);
             adv[i] = Math.min(Math.max(v, lo), hi);
         }
     }
 
-    /** Projects {@code adv} onto the L2 ball of radius {@code eps} around {@code x}, then clips to the range. */
-    static void projectL2(float[] x, float[] adv, float eps, int from, int count, int d, InputRange range) {
+    /** Projects one row onto the L2 ball around {@code clean} and clips it. */
+    static void projectL2(float[] clean, float[] adv, float eps, int offset, int width, InputRange range) {
         float lo = range.lower();
         float hi = range.upper();
-        for (int r = from; r < from + count; r++) {
-            int off = r * d;
-            double norm = 0;
-            for (int i = off; i < off + d; i++) {
-                double delta = adv[i] - x[i];
-                norm += delta * delta;
-            }
-            norm = Math.sqrt(norm);
-            float scale = norm > eps ? (float) (eps / norm) : 1f;
-            for (int i = off; i < off + d; i++) {
-                adv[i] = Math.min(Math.max(x[i] + scale * (adv[i] - x[i]), lo), hi);
-            }
+        double norm = 0;
+        for (int i = offset; i < offset + width; i++) {
+            double delta = adv[i] - clean[i];
+            norm += delta * delta;
+        }
+        norm = Math.sqrt(norm);
+        float scale = norm > eps ? (float) (eps / norm) : 1f;
+        for (int i = offset; i < offset + width; i++) {
+            adv[i] = Math.min(Math.max(clean[i] + scale * (adv[i] - clean[i]), lo), hi);
         }
     }
 }

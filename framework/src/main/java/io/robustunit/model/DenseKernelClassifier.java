@@ -32,6 +32,9 @@ final class DenseKernelClassifier implements DifferentiableClassifier {
     /** Rows per parallel task below which splitting a batch costs more than it saves. */
     private static final int MIN_ROWS_PER_TASK = 16;
 
+    private static final GradientStep COPY = (inputs, offset, gradient, gradientOffset, out, width) ->
+            System.arraycopy(gradient, gradientOffset, out, offset, width);
+
     private final DenseWeights[] layers;
     private final int inputSize;
     private final int numClasses;
@@ -141,7 +144,16 @@ final class DenseKernelClassifier implements DifferentiableClassifier {
         Rows.check(inputs, inputSize, from, count, "inputs");
         Rows.check(gradient, inputSize, from, count, "gradient");
         Rows.checkLabels(labels, numClasses, from, count);
-        run(from, count, (workspace, row) -> workspace.gradient(inputs, labels[row], row, gradient));
+        run(from, count, (workspace, row) -> workspace.gradient(inputs, labels[row], row, gradient, COPY));
+    }
+
+    /** Applies {@code step} to each gradient while it is still in this thread's workspace. */
+    @Override
+    public void lossGradient(float[] inputs, int[] labels, int from, int count, float[] out, GradientStep step) {
+        Rows.check(inputs, inputSize, from, count, "inputs");
+        Rows.check(out, inputSize, from, count, "out");
+        Rows.checkLabels(labels, numClasses, from, count);
+        run(from, count, (workspace, row) -> workspace.gradient(inputs, labels[row], row, out, step));
     }
 
     private void run(int from, int count, RowTask task) {
@@ -181,9 +193,16 @@ final class DenseKernelClassifier implements DifferentiableClassifier {
 
         private final float[][] activations = new float[layers.length + 1][];
         private final float[][] deltas = new float[layers.length + 1][];
+        private final int[] indices;
+        private final float[] values;
 
         Workspace() {
-            activations[0] = new float[inputSize];
+            int widest = inputSize;
+            for (DenseWeights layer : layers) {
+                widest = Math.max(widest, layer.outputs);
+            }
+            indices = new int[widest];
+            values = new float[widest];
             deltas[0] = new float[inputSize];
             for (int l = 0; l < layers.length; l++) {
                 activations[l + 1] = new float[layers[l].outputs];
@@ -192,9 +211,9 @@ final class DenseKernelClassifier implements DifferentiableClassifier {
         }
 
         private float[] forward(float[] inputs, int row) {
-            System.arraycopy(inputs, row * inputSize, activations[0], 0, inputSize);
-            for (int l = 0; l < layers.length; l++) {
-                layers[l].forward(activations[l], activations[l + 1]);
+            layers[0].forward(inputs, row * inputSize, activations[1], indices, values);
+            for (int l = 1; l < layers.length; l++) {
+                layers[l].forward(activations[l], 0, activations[l + 1], indices, values);
             }
             return activations[layers.length];
         }
@@ -203,18 +222,19 @@ final class DenseKernelClassifier implements DifferentiableClassifier {
             System.arraycopy(forward(inputs, row), 0, out, row * numClasses, numClasses);
         }
 
-        void gradient(float[] inputs, int label, int row, float[] out) {
-            float[] p = forward(inputs, row);
+        /** Back-propagates {@code softmax − onehot} through the layers, visiting only non-zero deltas. */
+        void gradient(float[] inputs, int label, int row, float[] out, GradientStep step) {
             float[] top = deltas[layers.length];
-            System.arraycopy(p, 0, top, 0, numClasses);
+            System.arraycopy(forward(inputs, row), 0, top, 0, numClasses);
             top[label] -= 1f;
+            int count = VectorMath.nonZeros(top, 0, numClasses, indices, values);
             for (int l = layers.length - 1; l >= 0; l--) {
-                layers[l].backward(deltas[l + 1], deltas[l]);
+                layers[l].backward(indices, values, count, deltas[l]);
                 if (l > 0) {
-                    layers[l - 1].activation.multiplyDerivative(activations[l], deltas[l]);
+                    count = layers[l - 1].activation.activeDeltas(activations[l], deltas[l], indices, values);
                 }
             }
-            System.arraycopy(deltas[0], 0, out, row * inputSize, inputSize);
+            step.apply(inputs, row * inputSize, deltas[0], 0, out, inputSize);
         }
     }
 }

@@ -43,32 +43,29 @@ final class DenseWeights {
         return out;
     }
 
-    /** {@code out = activation(W·in + b)}. */
-    void forward(float[] in, float[] out) {
+    /**
+     * {@code out = activation(W·in + b)} for the {@code inputs} values of {@code in} from {@code offset};
+     * {@code indices} and {@code values} are scratch space of at least {@code inputs} entries.
+     */
+    void forward(float[] in, int offset, float[] out, int[] indices, float[] values) {
         if (rows != null) {
             System.arraycopy(bias, 0, out, 0, outputs);
-            for (int i = 0; i < inputs; i++) {
-                float v = in[i];
-                if (v != 0f) {
-                    VectorMath.axpy(v, rows[i], out);
-                }
-            }
+            int count = VectorMath.nonZeros(in, offset, inputs, indices, values);
+            VectorMath.sparseCombination(rows, indices, values, count, out);
         } else {
             for (int j = 0; j < outputs; j++) {
-                out[j] = bias[j] + VectorMath.dot(columns[j], in);
+                out[j] = bias[j] + VectorMath.dot(columns[j], in, offset);
             }
         }
         activation.apply(out);
     }
 
-    /** {@code deltaIn = Wᵀ·deltaOut}: the gradient with respect to this layer's input. */
-    void backward(float[] deltaOut, float[] deltaIn) {
+    /**
+     * {@code deltaIn = Wᵀ·deltaOut}, the gradient with respect to this layer's input, given the non-zero
+     * entries of {@code deltaOut} as {@code count} (index, value) pairs.
+     */
+    void backward(int[] indices, float[] values, int count, float[] deltaIn) {
         java.util.Arrays.fill(deltaIn, 0f);
-        for (int j = 0; j < outputs; j++) {
-            float d = deltaOut[j];
-            if (d != 0f) {
-                VectorMath.axpy(d, columns[j], deltaIn);
-            }
-        }
+        VectorMath.sparseCombination(columns, indices, values, count, deltaIn);
     }
 }

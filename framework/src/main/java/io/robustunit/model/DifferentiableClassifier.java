@@ -44,6 +44,28 @@ public interface DifferentiableClassifier {
     void lossGradient(float[] inputs, int[] labels, int from, int count, float[] gradient);
 
     /**
+     * Computes each example's loss gradient, as {@link #lossGradient(float[], int[], int, int, float[])} does,
+     * and hands it to {@code step}, which writes the example's row of {@code out}. Rows are independent;
+     * {@code out} may be {@code inputs}. The default materializes the gradients in {@code out} first;
+     * implementations may apply the step per example while its gradient is in cache.
+     *
+     * @param inputs examples, {@code inputSize()} values each
+     * @param labels one class per example, indexed like {@code inputs}
+     * @param from the first example
+     * @param count the number of examples
+     * @param out receives the rows {@code step} writes
+     * @param step turns an example's gradient into its output row
+     */
+    default void lossGradient(float[] inputs, int[] labels, int from, int count, float[] out, GradientStep step) {
+        int d = inputSize();
+        float[] gradient = out == inputs ? new float[(from + count) * d] : out;
+        lossGradient(inputs, labels, from, count, gradient);
+        for (int r = from; r < from + count; r++) {
+            step.apply(inputs, r * d, gradient, r * d, out, d);
+        }
+    }
+
+    /**
      * @return whether several threads may call this classifier at once; an adapter that is not
      *         serializes its calls
      */

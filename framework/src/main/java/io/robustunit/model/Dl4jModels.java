@@ -21,6 +21,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import io.robustunit.report.AtomicFiles;
+
 /** Loading, saving and identifying DL4J models saved with {@code ModelSerializer}. */
 public final class Dl4jModels {
 
@@ -94,15 +96,7 @@ public final class Dl4jModels {
      * @throws IOException if writing fails; the previous file, if any, is then untouched
      */
     public static void save(Model model, Path file, boolean saveUpdater) throws IOException {
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        try {
-            ModelSerializer.writeModel(model, temp.toFile(), saveUpdater);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, temp -> ModelSerializer.writeModel(model, temp.toFile(), saveUpdater));
     }
 
     /**

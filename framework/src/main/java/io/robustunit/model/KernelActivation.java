@@ -22,17 +22,29 @@ enum KernelActivation {
         @Override
         void apply(float[] z) {
             for (int j = 0; j < z.length; j++) {
-                z[j] = Math.max(z[j], 0f);
+                float v = z[j];
+                z[j] = v > 0f ? v : 0f;
             }
         }
 
         @Override
         void multiplyDerivative(float[] a, float[] delta) {
             for (int j = 0; j < a.length; j++) {
-                if (a[j] <= 0f) {
-                    delta[j] = 0f;
-                }
+                delta[j] = a[j] > 0f ? delta[j] : 0f;
             }
+        }
+
+        /** The derivative is 1 where the unit is active and 0 elsewhere, so masking and collecting are one pass. */
+        @Override
+        int activeDeltas(float[] a, float[] delta, int[] indices, float[] values) {
+            int count = 0;
+            for (int j = 0; j < a.length; j++) {
+                float d = delta[j];
+                indices[count] = j;
+                values[count] = d;
+                count += (a[j] > 0f) & (d != 0f) ? 1 : 0;
+            }
+            return count;
         }
     },
     TANH {
@@ -94,6 +106,17 @@ enum KernelActivation {
 
     /** Multiplies {@code delta} by the derivative of this activation, given the activation values {@code a}. */
     abstract void multiplyDerivative(float[] a, float[] delta);
+
+    /**
+     * Multiplies {@code delta} by this activation's derivative and collects the non-zero results as
+     * (index, value) pairs.
+     *
+     * @return the number of pairs
+     */
+    int activeDeltas(float[] a, float[] delta, int[] indices, float[] values) {
+        multiplyDerivative(a, delta);
+        return VectorMath.nonZeros(delta, 0, delta.length, indices, values);
+    }
 
     /** @return the kernel's version of a DL4J activation, or {@code null} if the kernel does not have it */
     static KernelActivation of(IActivation activation) {

@@ -62,7 +62,7 @@ class ProjectedGradientDescentTest {
         float[] pgd = new float[x.length];
         Attacks.fgsm(0.07).generate(model, x, y, 0, ROWS, fgsm);
         Attacks.pgd(0.07).withSteps(1).withStepSize(0.07).generate(model, x, y, 0, ROWS, pgd);
-        assertThat(pgd).containsExactly(fgsm);
+        assertThat(pgd).isEqualTo(fgsm);
     }
 
     @Test
@@ -76,8 +76,24 @@ class ProjectedGradientDescentTest {
             attack.generate(model, x, y, from, Math.min(7, ROWS - from), batched);
         }
         attack.withRandomStart(43).generate(model, x, y, 0, ROWS, otherSeed);
-        assertThat(batched).containsExactly(whole);
+        assertThat(batched).isEqualTo(whole);
         assertThat(otherSeed).isNotEqualTo(whole);
+    }
+
+    @Test
+    void givesTheSameExamplesThroughDl4jBackpropAsThroughTheKernel() {
+        DifferentiableClassifier dl4j = Dl4jClassifiers.usingDl4jBackprop(
+                TestNets.mlp(D, 16, C, Activation.RELU, 1.0, DataType.FLOAT, 8));
+        ProjectedGradientDescent attack = Attacks.pgd(0.1).withSteps(5).withRandomStart(9);
+        float[] viaKernel = new float[x.length];
+        float[] viaDl4j = new float[x.length];
+        attack.generate(model, x, y, 0, ROWS, viaKernel);
+        attack.generate(dl4j, x, y, 0, ROWS, viaDl4j);
+        int same = 0;
+        for (int i = 0; i < x.length; i++) {
+            same += Math.abs(viaKernel[i] - viaDl4j[i]) < 1e-6f ? 1 : 0;
+        }
+        assertThat((double) same / x.length).isGreaterThan(0.99);
     }
 
     @Test

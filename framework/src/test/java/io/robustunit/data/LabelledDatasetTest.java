@@ -117,7 +117,7 @@ class LabelledDatasetTest {
         LabelledDataset c = data.stratifiedSample(20, 8);
 
         assertThat(a.classCounts()).containsExactly(2, 4, 6, 8);
-        assertThat(a.features()).containsExactly(b.features());
+        assertThat(a.features()).isEqualTo(b.features());
         assertThat(a.features()).isNotEqualTo(c.features());
         assertThat(c.classCounts()).containsExactly(2, 4, 6, 8);
     }

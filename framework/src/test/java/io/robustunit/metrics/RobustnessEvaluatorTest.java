@@ -80,7 +80,7 @@ class RobustnessEvaluatorTest {
         EvaluationResult small = RobustnessEvaluator.of(model).batchSize(7).evaluate(data, Attacks.pgd(0.1).withSteps(5));
         EvaluationResult large = RobustnessEvaluator.of(model).batchSize(1000).evaluate(data, Attacks.pgd(0.1).withSteps(5));
         EvaluationResult again = RobustnessEvaluator.of(model).batchSize(1000).evaluate(data, Attacks.pgd(0.1).withSteps(5));
-        assertThat(small.adversarialExamples()).containsExactly(large.adversarialExamples());
+        assertThat(small.adversarialExamples()).isEqualTo(large.adversarialExamples());
         assertThat(again.adversarialPredictions()).containsExactly(large.adversarialPredictions());
         assertThat(again.adversarialConfidence()).containsExactly(large.adversarialConfidence());
     }

@@ -92,7 +92,7 @@ class DenseKernelClassifierTest {
             kernel.lossGradient(x, y, r, 1, oneByOne);
         }
 
-        assertThat(whole).containsExactly(oneByOne);
+        assertThat(whole).isEqualTo(oneByOne);
     }
 
     @Test
