@@ -1,0 +1,179 @@
+package io.robustunit.example.mnist;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+import io.robustunit.data.LabelledDataset;
+import io.robustunit.model.Dl4jModels;
+import io.robustunit.training.LabelledDataSetIterator;
+
+/**
+ * The tutorial's MNIST classifier: Flatten(28×28) → Dense 128 ReLU → Dense 10 softmax, trained with Adam
+ * (learning rate 0.001) on sparse categorical cross-entropy, pixels in {@code [0, 1]}. Keras's defaults
+ * are kept where DL4J's differ: Glorot-uniform weights, zero biases and Adam's ε of 1e-7.
+ */
+public final class ReferenceMlp {
+
+    /** The classpath location of the shipped trained model. */
+    public static final String SHIPPED_MODEL = "/models/mnist-mlp.zip";
+
+    /** Hidden units. */
+    public static final int HIDDEN = 128;
+
+    /** Adam's learning rate. */
+    public static final double LEARNING_RATE = 0.001;
+
+    /** The tutorial's batch size. */
+    public static final int DEFAULT_BATCH_SIZE = 8;
+
+    /** The tutorial's number of epochs. */
+    public static final int DEFAULT_EPOCHS = 10;
+
+    /** The seed of the shipped model. */
+    public static final long DEFAULT_SEED = 42;
+
+    private ReferenceMlp() {
+    }
+
+    /**
+     * @param seed the seed of the weight initialization
+     * @return the network configuration
+     */
+    public static MultiLayerConfiguration configuration(long seed) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(LEARNING_RATE, 0.9, 0.999, 1e-7))
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(MnistData.PIXELS).nOut(HIDDEN).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunction.SPARSE_MCXENT)
+                        .nIn(HIDDEN).nOut(MnistData.CLASSES).activation(Activation.SOFTMAX).build())
+                .build();
+    }
+
+    /**
+     * @param seed the seed of the weight initialization
+     * @return a new, untrained, initialized network
+     */
+    public static MultiLayerNetwork create(long seed) {
+        MultiLayerNetwork network = new MultiLayerNetwork(configuration(seed));
+        network.init();
+        return network;
+    }
+
+    /**
+     * @return the shipped model: {@link #DEFAULT_EPOCHS} epochs at batch size {@link #DEFAULT_BATCH_SIZE},
+     *         seed {@link #DEFAULT_SEED}
+     * @throws IOException if the resource is missing or corrupt
+     */
+    public static MultiLayerNetwork loadShipped() throws IOException {
+        return (MultiLayerNetwork) Dl4jModels.loadResource(SHIPPED_MODEL);
+    }
+
+    /**
+     * @param file a model file written by {@link Dl4jModels#save}
+     * @return the network it holds
+     * @throws IOException naming the file if it is missing, corrupt or not a MultiLayerNetwork
+     */
+    public static MultiLayerNetwork load(Path file) throws IOException {
+        Model model = Dl4jModels.load(file);
+        if (!(model instanceof MultiLayerNetwork network)) {
+            throw new IOException("model file " + file + " holds a " + model.getClass().getSimpleName()
+                    + ", not a MultiLayerNetwork");
+        }
+        return network;
+    }
+
+    /** Called after every minibatch and every epoch of {@link #train}. */
+    public interface Progress {
+
+        /**
+         * @param epoch the epoch, from 1
+         * @param batch the minibatch within the epoch, from 1
+         * @param batches minibatches per epoch
+         */
+        default void batchDone(int epoch, int batch, int batches) {
+        }
+
+        /**
+         * @param epoch the epoch, from 1
+         * @param meanLoss the mean minibatch loss over the epoch
+         * @param seconds the epoch's wall time
+         */
+        void epochDone(int epoch, double meanLoss, double seconds);
+    }
+
+    /**
+     * Trains with DL4J's iterator-based {@code fit}, one epoch at a time, reshuffling before each epoch.
+     *
+     * @param network the network to train
+     * @param train the training data
+     * @param epochs the number of epochs
+     * @param batchSize examples per minibatch
+     * @param seed the seed of the shuffles
+     * @param progress told about every minibatch and epoch
+     */
+    public static void train(MultiLayerNetwork network, LabelledDataset train, int epochs, int batchSize, long seed,
+                             Progress progress) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1 but was " + epochs);
+        }
+        LabelledDataSetIterator iterator = new LabelledDataSetIterator(train, batchSize, true, true, seed);
+        LossTracker tracker = new LossTracker(progress, iterator.batchesPerEpoch());
+        network.addListeners(tracker);
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                tracker.startEpoch(epoch);
+                long start = System.nanoTime();
+                network.fit(iterator);
+                progress.epochDone(epoch, tracker.meanLoss(), (System.nanoTime() - start) / 1e9);
+            }
+        } finally {
+            network.getListeners().remove(tracker);
+        }
+    }
+
+    /** Averages the minibatch losses of an epoch and reports progress. */
+    private static final class LossTracker extends BaseTrainingListener {
+
+        private final Progress progress;
+        private final int batches;
+        private int epoch;
+        private int batch;
+        private double lossSum;
+
+        LossTracker(Progress progress, int batches) {
+            this.progress = progress;
+            this.batches = batches;
+        }
+
+        void startEpoch(int newEpoch) {
+            epoch = newEpoch;
+            batch = 0;
+            lossSum = 0;
+        }
+
+        double meanLoss() {
+            return batch == 0 ? Double.NaN : lossSum / batch;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epochCount) {
+            lossSum += model.score();
+            batch++;
+            progress.batchDone(epoch, batch, batches);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.robustunit.example.mnist.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import io.robustunit.attack.Attack;
+import io.robustunit.attack.Attacks;
+import io.robustunit.attack.Epsilons;
+import io.robustunit.data.LabelledDataset;
+import io.robustunit.metrics.ClassificationSummary;
+import io.robustunit.metrics.EvaluationResult;
+import io.robustunit.metrics.RobustnessEvaluator;
+import io.robustunit.model.DifferentiableClassifier;
+import io.robustunit.model.Dl4jClassifiers;
+import io.robustunit.model.Dl4jModels;
+import io.robustunit.report.TextTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code robustness}: the accuracy-vs-ε table under FGSM and PGD, with timings. */
+@Command(name = "robustness", mixinStandardHelpOptions = true,
+        description = "Print accuracy under FGSM and PGD over an ε grid, with timings.")
+final class RobustnessCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Option(names = "--epsilons", split = ",", defaultValue = "0,0.05,0.1,0.15,0.2,0.25,0.3",
+            description = "ε grid; 0 means no attack (default: ${DEFAULT-VALUE}).")
+    List<Double> epsilons;
+
+    @Option(names = "--pgd-steps", defaultValue = "20", description = "PGD steps, each of 2.5·ε/steps (default: ${DEFAULT-VALUE}).")
+    int pgdSteps;
+
+    @Option(names = "--batch-size", defaultValue = "1000", description = "Examples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--samples", defaultValue = "0", paramLabel = "N",
+            description = "Evaluate a stratified sample of N test examples (default: all).")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the sample (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--example", defaultValue = "-1", paramLabel = "INDEX",
+            description = "Also show what the model predicts for this test image under FGSM at each ε.")
+    int example;
+
+    @Option(names = "--png-dir", paramLabel = "DIR", description = "With --example: write the clean and FGSM images here as PNG.")
+    Path pngDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        for (double eps : epsilons) {
+            if (eps != 0) {
+                Attacks.fgsm(eps);
+            }
+        }
+        MultiLayerNetwork network = model.load();
+        LabelledDataset fullTest = data.test();
+        LabelledDataset test = samples > 0 ? fullTest.stratifiedSample(samples, seed) : fullTest;
+        DifferentiableClassifier classifier = Dl4jClassifiers.of(network);
+        RobustnessEvaluator evaluator = RobustnessEvaluator.of(classifier).batchSize(batchSize);
+        out.printf(Locale.ROOT, "%s, %s%nparameters sha256 %s%n%s: %d examples, batch %d%n", model.name(),
+                classifier.description(), Dl4jModels.parameterDigest(network), test.name(), test.size(), batchSize);
+        out.printf(Locale.ROOT, "FGSM: untargeted L∞.  PGD: untargeted L∞, %d steps of 2.5·ε/%d, no random start.%n%n",
+                pgdSteps, pgdSteps);
+        long start = System.nanoTime();
+        ClassificationSummary clean = evaluator.evaluateClean(test);
+        TextTable table = new TextTable("ε", "FGSM acc", "FGSM 95% CI", "PGD acc", "PGD 95% CI", "FGSM s", "PGD s");
+        List<Row> rows = new ArrayList<>();
+        for (double eps : epsilons) {
+            if (eps == 0) {
+                String ci = interval(clean);
+                table.row("0", TextTable.percent(clean.accuracy()), ci, TextTable.percent(clean.accuracy()), ci, "-", "-");
+                continue;
+            }
+            EvaluationResult fgsm = evaluator.evaluate(test, Attacks.fgsm(eps));
+            EvaluationResult pgd = evaluator.evaluate(test, Attacks.pgd(eps).withSteps(pgdSteps));
+            rows.add(new Row(fgsm.attackSeconds(), pgd.attackSeconds()));
+            table.row(Epsilons.format(eps), TextTable.percent(fgsm.adversarialAccuracy()), interval(fgsm.adversarial()),
+                    TextTable.percent(pgd.adversarialAccuracy()), interval(pgd.adversarial()),
+                    String.format(Locale.ROOT, "%.3f", fgsm.attackSeconds()),
+                    String.format(Locale.ROOT, "%.3f", pgd.attackSeconds()));
+        }
+        out.print(table.render(""));
+        double fgsmSeconds = rows.stream().mapToDouble(Row::fgsmSeconds).sum();
+        double pgdSeconds = rows.stream().mapToDouble(Row::pgdSeconds).sum();
+        out.printf(Locale.ROOT, "%ntotal %.2fs; FGSM %.0f images/s, PGD-%d %.0f images/s (attack generation only)%n",
+                (System.nanoTime() - start) / 1e9, rows.size() * test.size() / Math.max(fgsmSeconds, 1e-9),
+                pgdSteps, rows.size() * test.size() / Math.max(pgdSeconds, 1e-9));
+        PeakMemory.residentMegabytes().ifPresent(mb -> out.printf(Locale.ROOT, "peak RSS %d MB%n", mb));
+        if (example >= 0) {
+            new ExampleView(classifier, fullTest, example).print(out, epsilons, pngDir);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String interval(ClassificationSummary summary) {
+        return "[" + TextTable.percent(summary.accuracyInterval().lower()) + ", "
+                + TextTable.percent(summary.accuracyInterval().upper()) + "]";
+    }
+
+    private record Row(double fgsmSeconds, double pgdSeconds) {
+    }
+}

@@ -1,0 +1,85 @@
+package io.robustunit.example.mnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.robustunit.example.mnist.ReferenceMlp;
+
+/** Runs the CLI in-process, as {@code robustunit-mnist} would, and checks its output and exit codes. */
+class MnistCliTest {
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = MnistCli.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void evaluatePrintsAccuracyPerClassAndConfusionMatrix() {
+        Run run = run("evaluate");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("shipped model /models/mnist-mlp.zip on MNIST test (10000 examples)")
+                .containsPattern("accuracy 9\\d\\.\\d\\d% \\(\\d+/10000\\)")
+                .contains("confusion matrix (rows: true class, columns: predicted class)")
+                .containsPattern("(?m)^9\\s+\\d+\\s+\\d+");
+    }
+
+    @Test
+    void robustnessPrintsTheEpsilonTable() {
+        Run run = run("robustness", "--samples", "300", "--epsilons", "0,0.1", "--pgd-steps", "3", "--example", "0");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("ε", "FGSM acc", "PGD acc", "MNIST test: 300 examples")
+                .containsPattern("(?m)^0\\.1\\s+\\d+\\.\\d\\d%")
+                .contains("MNIST test #0, true label 7");
+    }
+
+    @Test
+    void trainWritesALoadableModel(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("tiny.zip");
+        Run run = run("train", "--epochs", "1", "--train-samples", "500", "--batch-size", "32", "--output", model.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).containsPattern("epoch  1/1  loss \\d\\.\\d{4}  train \\d+\\.\\d\\d%  test \\d+\\.\\d\\d%")
+                .contains("wrote " + model);
+        assertThat(ReferenceMlp.load(model).numParams()).isEqualTo(101_770L);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(model);
+        }
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndExitCode(@TempDir Path dir) {
+        Run usage = run("robustness", "--epsilons", "abc");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.err()).contains("Invalid value for option '--epsilons'");
+
+        Run badEps = run("robustness", "--epsilons", "1.5");
+        assertThat(badEps.exitCode()).isEqualTo(1);
+        assertThat(badEps.err()).contains("error: FGSM epsilon must be finite and in (0, 1.0]").contains("but was 1.5");
+
+        Path missing = dir.resolve("none.zip");
+        Run noModel = run("evaluate", "--model", missing.toString());
+        assertThat(noModel.exitCode()).isEqualTo(1);
+        assertThat(noModel.err()).contains("error: model file " + missing + " does not exist");
+    }
+}
