@@ -31,7 +31,17 @@ public final class Attacks {
      * @return the untargeted fast gradient method
      */
     public static FastGradientMethod fgm(double epsilon, Norm norm) {
-        return new FastGradientMethod(epsilon, norm, InputRange.UNIT, null);
+        return fgm(epsilon, norm, InputRange.UNIT);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm; for L∞ at most the width of {@code range}
+     * @param norm the norm
+     * @param range the valid input interval the result is clipped to
+     * @return the untargeted fast gradient method
+     */
+    public static FastGradientMethod fgm(double epsilon, Norm norm, InputRange range) {
+        return new FastGradientMethod(epsilon, norm, range, null);
     }
 
     /**
@@ -40,6 +50,26 @@ public final class Attacks {
      *         starting from the clean input
      */
     public static ProjectedGradientDescent pgd(double epsilon) {
-        return ProjectedGradientDescent.defaults(epsilon);
+        return pgd(epsilon, Norm.LINF);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm
+     * @param norm the norm of the ball and of each step
+     * @return untargeted PGD with {@value ProjectedGradientDescent#DEFAULT_STEPS} steps of {@code 2.5·ε/steps},
+     *         starting from the clean input
+     */
+    public static ProjectedGradientDescent pgd(double epsilon, Norm norm) {
+        return pgd(epsilon, norm, InputRange.UNIT);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm; for L∞ at most the width of {@code range}
+     * @param norm the norm of the ball and of each step
+     * @param range the valid input interval every iterate is clipped to
+     * @return untargeted PGD with the default steps, starting from the clean input
+     */
+    public static ProjectedGradientDescent pgd(double epsilon, Norm norm, InputRange range) {
+        return ProjectedGradientDescent.defaults(epsilon, norm, range);
     }
 }

@@ -19,6 +19,18 @@ public final class Epsilons {
         return BigDecimal.valueOf(epsilon).stripTrailingZeros().toPlainString();
     }
 
+    /** {@code NAME ε=E}, with {@code (L2, targeted: RULE)} as they apply. */
+    static String displayName(String name, double epsilon, Norm norm, TargetRule target) {
+        StringBuilder details = new StringBuilder();
+        if (norm == Norm.L2) {
+            details.append("L2");
+        }
+        if (target != null) {
+            details.append(details.length() > 0 ? ", " : "").append("targeted: ").append(target.description());
+        }
+        return name + " ε=" + format(epsilon) + (details.length() > 0 ? " (" + details + ")" : "");
+    }
+
     static void checkLinf(String attack, double epsilon, io.robustunit.data.InputRange range) {
         if (!Double.isFinite(epsilon) || epsilon <= 0 || epsilon > range.width()) {
             throw new IllegalArgumentException(attack + " epsilon must be finite and in (0, " + range.width()

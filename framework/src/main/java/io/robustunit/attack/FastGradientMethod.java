@@ -117,6 +117,11 @@ public final class FastGradientMethod implements Attack {
     }
 
     @Override
+    public String displayName() {
+        return Epsilons.displayName(name(), epsilon, norm, target);
+    }
+
+    @Override
     public String toString() {
         return displayName() + " " + parameters();
     }

@@ -56,8 +56,8 @@ public final class ProjectedGradientDescent implements Attack {
         Epsilons.checkPositive(name(), "step size", stepSize);
     }
 
-    static ProjectedGradientDescent defaults(double epsilon) {
-        return new ProjectedGradientDescent(epsilon, Norm.LINF, InputRange.UNIT, DEFAULT_STEPS,
+    static ProjectedGradientDescent defaults(double epsilon, Norm norm, InputRange range) {
+        return new ProjectedGradientDescent(epsilon, norm, range, DEFAULT_STEPS,
                 DEFAULT_STEP_FACTOR * epsilon / DEFAULT_STEPS, false, 0L, null);
     }
 
@@ -256,6 +256,11 @@ public final class ProjectedGradientDescent implements Attack {
         double u1 = 1.0 - random.nextDouble();
         double u2 = random.nextDouble();
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    @Override
+    public String displayName() {
+        return Epsilons.displayName(name(), epsilon, norm, target);
     }
 
     @Override

@@ -267,11 +267,17 @@ public final class LabelledDataset {
      * @return the sample; the dataset itself when {@code n == size()}
      */
     public LabelledDataset stratifiedSample(int n, long seed) {
+        return n == size() ? this : subset(stratifiedIndices(n, seed));
+    }
+
+    /**
+     * @param n the number of examples, in {@code [1, size()]}
+     * @param seed the random seed
+     * @return the ascending indices of the examples {@link #stratifiedSample} picks
+     */
+    public int[] stratifiedIndices(int n, long seed) {
         if (n < 1 || n > size()) {
             throw new IllegalArgumentException("sample size must be in [1, " + size() + "] but was " + n);
-        }
-        if (n == size()) {
-            return this;
         }
         int[] quota = StratifiedQuota.allocate(classCounts(), n);
         List<List<Integer>> byClass = new ArrayList<>();
@@ -295,7 +301,7 @@ public final class LabelledDataset {
             }
         }
         Arrays.sort(chosen);
-        return subset(chosen);
+        return chosen;
     }
 
     /**

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * An aligned plain-text table for consoles and failure messages. Columns are right-aligned except the
- * first, which is left-aligned; every row must have as many cells as there are headers.
+ * first and those named by {@link #leftAligned}; every row must have as many cells as there are headers.
  * <pre>{@code
  * TextTable t = new TextTable("ε", "accuracy");
  * t.row("0.05", "59.0%");
@@ -16,13 +16,35 @@ public final class TextTable {
 
     private final List<String[]> rows = new ArrayList<>();
     private final int columns;
+    private final boolean[] left;
 
     /**
      * @param headers the column headers
      */
     public TextTable(String... headers) {
         this.columns = headers.length;
+        this.left = new boolean[headers.length];
+        if (headers.length > 0) {
+            left[0] = true;
+        }
         rows.add(headers.clone());
+    }
+
+    /**
+     * @param indices columns to align left
+     * @return this table
+     */
+    public TextTable leftAligned(int... indices) {
+        for (int i : indices) {
+            left[i] = true;
+        }
+        return this;
+    }
+
+    /** @return the table without its header line, each line ending in a newline */
+    public String renderBody(String indent) {
+        String all = render(indent);
+        return all.substring(all.indexOf('\n') + 1);
     }
 
     /**
@@ -57,7 +79,7 @@ public final class TextTable {
             StringBuilder line = new StringBuilder(indent);
             for (int c = 0; c < columns; c++) {
                 String pad = " ".repeat(width[c] - row[c].codePointCount(0, row[c].length()));
-                line.append(c == 0 ? row[c] + pad : pad + row[c]);
+                line.append(left[c] ? row[c] + pad : pad + row[c]);
                 if (c < columns - 1) {
                     line.append("  ");
                 }

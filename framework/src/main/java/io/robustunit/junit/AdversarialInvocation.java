@@ -1,0 +1,80 @@
+package io.robustunit.junit;
+
+import java.lang.reflect.Method;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
+
+import io.robustunit.metrics.EvaluationResult;
+
+/**
+ * One (attack, ε) invocation: it injects the attack's outcome into the method's parameters and, after the
+ * body returns, checks the thresholds.
+ */
+final class AdversarialInvocation implements TestTemplateInvocationContext {
+
+    private final InvocationSpec spec;
+    private final AdversarialSettings settings;
+    private final ClassResources resources;
+
+    AdversarialInvocation(InvocationSpec spec, AdversarialSettings settings, ClassResources resources) {
+        this.spec = spec;
+        this.settings = settings;
+        this.resources = resources;
+    }
+
+    @Override
+    public String getDisplayName(int invocationIndex) {
+        return spec.displayName();
+    }
+
+    @Override
+    public List<Extension> getAdditionalExtensions() {
+        return List.of(new Injector(), new Gatekeeper());
+    }
+
+    private Outcome outcome() {
+        return resources.outcome(spec, settings.batchSize, ConfigurationErrors.where(settings.method));
+    }
+
+    /** Supplies {@link AdversarialBatch}, {@link EvaluationResult} and {@link AttackInfo} parameters. */
+    private final class Injector implements ParameterResolver {
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            Class<?> type = parameter.getParameter().getType();
+            return type == AdversarialBatch.class || type == EvaluationResult.class || type == AttackInfo.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            Class<?> type = parameter.getParameter().getType();
+            Outcome outcome = outcome();
+            if (type == AdversarialBatch.class) {
+                return outcome.batch();
+            }
+            return type == EvaluationResult.class ? outcome.result() : outcome.info();
+        }
+    }
+
+    /** Runs the body, then the gate; publishes the numbers either way. */
+    private final class Gatekeeper implements InvocationInterceptor {
+
+        @Override
+        public void interceptTestTemplateMethod(Invocation<Void> invocation,
+                                                ReflectiveInvocationContext<Method> invocationContext,
+                                                ExtensionContext context) throws Throwable {
+            Outcome outcome = outcome();
+            RobustnessGate gate = new RobustnessGate(settings, outcome);
+            context.publishReportEntry(gate.reportEntry());
+            invocation.proceed();
+            gate.check(ConfigurationErrors.where(settings.method));
+        }
+    }
+}

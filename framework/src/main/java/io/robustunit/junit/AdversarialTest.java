@@ -1,0 +1,98 @@
+package io.robustunit.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.robustunit.attack.Norm;
+
+/**
+ * Turns a method into one test per (attack, ε): the extension attacks the class's
+ * {@link ModelUnderTest model} on its {@link TestData data}, injects the outcome into the method's
+ * parameters ({@link AdversarialBatch}, {@code EvaluationResult}, {@link AttackInfo}) and, after the body,
+ * fails the invocation when a threshold is missed.
+ * <pre>{@code
+ * @AdversarialTest(epsilon = {0.05, 0.1}, attack = {FGSM, PGD}, minAdversarialAccuracy = 0.1)
+ * void staysAccurate(AdversarialBatch batch) { ... }
+ * }</pre>
+ *
+ * <p>Every attribute left at its sentinel is resolved in one place, in this order: the attribute, then
+ * {@link AdversarialDefaults} on the test class (or an enclosing class), then the configuration parameter
+ * named by the constant beside it ({@code junit-platform.properties} or {@code -D}), then the built-in default.
+ * It is a meta-annotation: put it, with fixed values, on an annotation of your own.
+ */
+@Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@TestTemplate
+@ExtendWith(AdversarialTestExtension.class)
+public @interface AdversarialTest {
+
+    /** Sentinel of the double attributes: not set here. */
+    double NOT_SET = -1;
+
+    /** Sentinel of the int attributes: not set here. */
+    int NOT_SET_INT = -1;
+
+    /** Sentinel of {@link #seed()}: not set here. */
+    long NOT_SET_SEED = Long.MIN_VALUE;
+
+    /** Configuration parameter for {@link #epsilon()}: a comma-separated list. No built-in default. */
+    String EPSILON_PROPERTY = "robustunit.epsilon";
+
+    /** Configuration parameter for {@link #attack()}: a comma-separated list of FGSM, PGD. Default FGSM. */
+    String ATTACK_PROPERTY = "robustunit.attack";
+
+    /** Configuration parameter for {@link #norm()}: LINF or L2. Default LINF. */
+    String NORM_PROPERTY = "robustunit.norm";
+
+    /** Configuration parameter for {@link #maxAccuracyDrop()}, in [0, 1]. Default: no limit. */
+    String MAX_ACCURACY_DROP_PROPERTY = "robustunit.maxAccuracyDrop";
+
+    /** Configuration parameter for {@link #minAdversarialAccuracy()}, in [0, 1]. Default: no limit. */
+    String MIN_ADVERSARIAL_ACCURACY_PROPERTY = "robustunit.minAdversarialAccuracy";
+
+    /** Configuration parameter for {@link #samples()}; 0 means the whole dataset. Default 1000. */
+    String SAMPLES_PROPERTY = "robustunit.samples";
+
+    /** Configuration parameter for {@link #seed()}. Default 42. */
+    String SEED_PROPERTY = "robustunit.seed";
+
+    /** Configuration parameter for {@link #batchSize()}. Default 1000. */
+    String BATCH_SIZE_PROPERTY = "robustunit.batchSize";
+
+    /** Configuration parameter for {@link #gateMode()}. Default POINT_ESTIMATE. */
+    String GATE_MODE_PROPERTY = "robustunit.gateMode";
+
+    /** @return the perturbation budgets, each in {@code (0, width of the data's range]} for L∞ */
+    double[] epsilon() default {};
+
+    /** @return the attacks to run; one invocation per attack and ε */
+    AttackKind[] attack() default {};
+
+    /** @return the norm of the perturbation */
+    Norm[] norm() default {};
+
+    /** @return the largest acceptable {@code clean − adversarial} accuracy, in {@code [0, 1]} */
+    double maxAccuracyDrop() default NOT_SET;
+
+    /** @return the smallest acceptable adversarial accuracy, in {@code [0, 1]} */
+    double minAdversarialAccuracy() default NOT_SET;
+
+    /** @return how many examples to attack, a stratified sample; 0 for all */
+    int samples() default NOT_SET_INT;
+
+    /** @return the seed of the sample and of any random start */
+    long seed() default NOT_SET_SEED;
+
+    /** @return examples attacked at once */
+    int batchSize() default NOT_SET_INT;
+
+    /** @return what the thresholds are compared with */
+    GateMode gateMode() default GateMode.DEFAULT;
+}

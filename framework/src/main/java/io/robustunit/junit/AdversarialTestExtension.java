@@ -1,0 +1,35 @@
+package io.robustunit.junit;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * Provides one invocation per (attack, ε) for methods annotated, directly or through a meta-annotation,
+ * with {@link AdversarialTest}. Settings are resolved and validated first, then the class's model and data
+ * declarations are found; the attack runs when the first invocation needs its result.
+ *
+ * <p>Under parallel execution, invocations share the class's model. RobustUnit's dense kernel is immutable
+ * and runs concurrently; models evaluated through DL4J's backprop serialize their calls, because DL4J
+ * networks are not thread-safe. Each attack result is computed by one invocation while the others wait.
+ */
+final class AdversarialTestExtension implements TestTemplateInvocationContextProvider {
+
+    static final Namespace NAMESPACE = Namespace.create(AdversarialTestExtension.class);
+
+    @Override
+    public boolean supportsTestTemplate(ExtensionContext context) {
+        return context.getTestMethod().map(m -> AnnotationSupport.isAnnotated(m, AdversarialTest.class)).orElse(false);
+    }
+
+    @Override
+    public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
+        AdversarialSettings settings = AdversarialSettings.resolve(context);
+        ClassResources resources = ClassResources.of(context);
+        return settings.invocations().stream().map(spec -> new AdversarialInvocation(spec, settings, resources));
+    }
+}

@@ -1,0 +1,227 @@
+package io.robustunit.junit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Store;
+
+import io.robustunit.attack.Attack;
+import io.robustunit.data.IdxArray;
+import io.robustunit.data.LabelledDataset;
+import io.robustunit.metrics.EvaluationResult;
+import io.robustunit.metrics.RobustnessEvaluator;
+import io.robustunit.model.Dl4jModels;
+
+/**
+ * Everything one test class shares: its model and data, loaded on first use, and the result of each
+ * attack, computed once however many invocations ask for it, also concurrently. It lives in the class's
+ * {@link Store} and is closed with it.
+ */
+final class ClassResources implements AutoCloseable {
+
+    private static final Object KEY = ClassResources.class;
+
+    private final Declaration<ModelUnderTest> modelDeclaration;
+    private final Declaration<TestData> dataDeclaration;
+    private final Memo<ModelHandle> model = new Memo<>();
+    private final Memo<LabelledDataset> data = new Memo<>();
+    private final Map<InvocationSpec, FutureTask<Outcome>> outcomes = new ConcurrentHashMap<>();
+
+    private ClassResources(Declaration<ModelUnderTest> model, Declaration<TestData> data) {
+        this.modelDeclaration = model;
+        this.dataDeclaration = data;
+    }
+
+    /**
+     * Finds or creates the resources of the class of a test method, checking that a model and data are
+     * declared; nothing is loaded yet.
+     */
+    static ClassResources of(ExtensionContext methodContext) {
+        ExtensionContext classContext = methodContext.getParent().orElseThrow();
+        Store store = classContext.getStore(AdversarialTestExtension.NAMESPACE);
+        synchronized (ClassResources.class) {
+            ClassResources existing = store.get(KEY, ClassResources.class);
+            if (existing != null) {
+                return existing;
+            }
+            List<Class<?>> classes = new ArrayList<>();
+            classes.add(methodContext.getRequiredTestClass());
+            List<Class<?>> enclosing = new ArrayList<>(methodContext.getEnclosingTestClasses());
+            Collections.reverse(enclosing);
+            classes.addAll(enclosing);
+            String where = ConfigurationErrors.where(methodContext.getRequiredTestMethod());
+            Declaration<ModelUnderTest> model = Declaration.find(ModelUnderTest.class, classes).orElseThrow(
+                    () -> ConfigurationErrors.of("AdversarialTest", where, "has no model: declare one with "
+                            + "@ModelUnderTest on a static field or method, or on the class with a resource"));
+            Declaration<TestData> data = Declaration.find(TestData.class, classes).orElseThrow(
+                    () -> ConfigurationErrors.of("AdversarialTest", where, "has no data: declare it with "
+                            + "@TestData on a static field or method, or on the class with IDX resources"));
+            ClassResources created = new ClassResources(model, data);
+            store.put(KEY, created);
+            return created;
+        }
+    }
+
+    /** @return the result of {@code spec}, computing it if no invocation has yet */
+    Outcome outcome(InvocationSpec spec, int batchSize, String where) {
+        FutureTask<Outcome> task = new FutureTask<>(() -> compute(spec, batchSize, where));
+        FutureTask<Outcome> existing = outcomes.putIfAbsent(spec, task);
+        if (existing == null) {
+            task.run();
+            existing = task;
+        }
+        return Memo.await(existing);
+    }
+
+    private Outcome compute(InvocationSpec spec, int batchSize, String where) {
+        ModelHandle m = model.get(this::loadModel);
+        LabelledDataset all = data.get(this::loadData);
+        checkCompatible(m, all);
+        int[] indices = spec.samples() == 0 || spec.samples() >= all.size()
+                ? java.util.stream.IntStream.range(0, all.size()).toArray()
+                : all.stratifiedIndices(spec.samples(), spec.seed());
+        LabelledDataset sample = indices.length == all.size() ? all : all.subset(indices);
+        Attack attack;
+        try {
+            attack = spec.toAttack(all.range());
+        } catch (IllegalArgumentException e) {
+            throw ConfigurationErrors.of("AdversarialTest", where, "cannot attack " + dataDeclaration.description()
+                    + ": " + e.getMessage());
+        }
+        EvaluationResult result = RobustnessEvaluator.of(m.classifier).batchSize(batchSize).evaluate(sample, attack);
+        AttackInfo info = new AttackInfo(attack, spec.kind(), sample.size(), all.size(), spec.seed());
+        return new Outcome(spec, sample, indices, result, info, m.name, m.parameterDigest(), all.name());
+    }
+
+    private void checkCompatible(ModelHandle m, LabelledDataset all) {
+        if (all.featureCount() != m.classifier.inputSize()) {
+            throw new ExtensionConfigurationException("Configuration error: " + m.name + " expects "
+                    + m.classifier.inputSize() + " features per example but " + dataDeclaration.description()
+                    + " has " + all.featureCount());
+        }
+        if (all.numClasses() > m.classifier.numClasses()) {
+            throw new ExtensionConfigurationException("Configuration error: " + dataDeclaration.description()
+                    + " has labels in [0, " + all.numClasses() + ") but " + m.name + " predicts only "
+                    + m.classifier.numClasses() + " classes");
+        }
+    }
+
+    private ModelHandle loadModel() {
+        ModelUnderTest onClass = modelDeclaration.classAnnotation();
+        if (onClass == null) {
+            return ModelHandle.of(modelDeclaration.value(), modelDeclaration.description(), !modelDeclaration.isField());
+        }
+        String location = onClass.value();
+        if (location.isEmpty()) {
+            throw new ExtensionConfigurationException("Configuration error: " + modelDeclaration.description()
+                    + " on a class must name the model, e.g. @ModelUnderTest(\"/models/model.zip\")");
+        }
+        Path file = Declaration.fileOf(location);
+        try {
+            return ModelHandle.of(file != null ? Dl4jModels.load(file) : Dl4jModels.loadResource(location),
+                    location, true);
+        } catch (IOException e) {
+            throw new ExtensionConfigurationException(modelDeclaration.description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private LabelledDataset loadData() {
+        TestData onClass = dataDeclaration.classAnnotation();
+        if (onClass == null) {
+            Object value = dataDeclaration.value();
+            if (!(value instanceof LabelledDataset dataset)) {
+                throw new ExtensionConfigurationException("Configuration error: " + dataDeclaration.description()
+                        + " must be a LabelledDataset but is a " + value.getClass().getName());
+            }
+            return dataset;
+        }
+        if (onClass.images().isEmpty() || onClass.labels().isEmpty()) {
+            throw new ExtensionConfigurationException("Configuration error: " + dataDeclaration.description()
+                    + " on a class must name images and labels");
+        }
+        try {
+            IdxArray images = readIdx(onClass.images());
+            IdxArray labels = readIdx(onClass.labels());
+            String name = onClass.name().isEmpty() ? onClass.images().replaceAll(".*/", "") : onClass.name();
+            return LabelledDataset.fromIdx(images, labels, name, 0);
+        } catch (IOException e) {
+            throw new ExtensionConfigurationException(dataDeclaration.description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private IdxArray readIdx(String location) throws IOException {
+        Path file = Declaration.fileOf(location);
+        if (file != null) {
+            return IdxArray.read(file);
+        }
+        try (InputStream in = dataDeclaration.openResource(location)) {
+            return IdxArray.read(in, location);
+        }
+    }
+
+    @Override
+    public void close() {
+        outcomes.clear();
+        model.ifPresent(ModelHandle::close);
+    }
+
+    /** A value computed once, by the first thread that asks; later callers wait for it or see its failure. */
+    private static final class Memo<T> {
+
+        private FutureTask<T> task;
+
+        T get(java.util.concurrent.Callable<T> loader) {
+            FutureTask<T> current;
+            synchronized (this) {
+                if (task == null) {
+                    task = new FutureTask<>(loader);
+                    current = task;
+                    current.run();
+                } else {
+                    current = task;
+                }
+            }
+            return await(current);
+        }
+
+        synchronized void ifPresent(java.util.function.Consumer<T> action) {
+            if (task != null && task.isDone()) {
+                try {
+                    action.accept(task.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    // loading failed: nothing to close
+                }
+            }
+        }
+
+        static <T> T await(FutureTask<T> task) {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for an attack result", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+    }
+}

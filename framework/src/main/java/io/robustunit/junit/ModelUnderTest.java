@@ -1,0 +1,28 @@
+package io.robustunit.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares the model the class's {@link AdversarialTest}s attack, once per class. Either
+ * <ul>
+ *   <li>on a static field or a static no-argument method of type {@code MultiLayerNetwork},
+ *       {@code ComputationGraph} or {@code DifferentiableClassifier}:
+ *       {@code @ModelUnderTest static MultiLayerNetwork model() throws IOException { ... }}; or</li>
+ *   <li>on the test class, naming a DL4J model zip: a classpath resource such as
+ *       {@code @ModelUnderTest("/models/mnist-mlp.zip")}, or a file as {@code "file:models/mnist.zip"}.</li>
+ * </ul>
+ * A method is called, and a resource or file loaded, once per test class; what the extension loads it also
+ * closes. The nearest declaration wins: the class itself, its superclasses, then enclosing classes.
+ */
+@Target({ElementType.FIELD, ElementType.METHOD, ElementType.TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface ModelUnderTest {
+
+    /** @return on a class: the model's classpath resource, or {@code file:PATH}; elsewhere empty */
+    String value() default "";
+}

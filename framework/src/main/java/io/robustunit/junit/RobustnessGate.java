@@ -1,0 +1,165 @@
+package io.robustunit.junit;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.opentest4j.AssertionFailedError;
+
+import io.robustunit.attack.Epsilons;
+import io.robustunit.attack.ProjectedGradientDescent;
+import io.robustunit.metrics.EvaluationResult;
+import io.robustunit.metrics.WilsonInterval;
+import io.robustunit.report.TextTable;
+
+/** The thresholds of one invocation, checked against its outcome after the test body. */
+final class RobustnessGate {
+
+    /** How many fooled examples a failure lists. */
+    static final int WORST_EXAMPLES = 5;
+
+    private final AdversarialSettings settings;
+    private final Outcome outcome;
+    private final EvaluationResult result;
+    private final double gated;
+
+    RobustnessGate(AdversarialSettings settings, Outcome outcome) {
+        this.settings = settings;
+        this.outcome = outcome;
+        this.result = outcome.result();
+        WilsonInterval interval = result.adversarialAccuracyInterval();
+        this.gated = switch (settings.gateMode) {
+            case WILSON_LOWER_BOUND -> interval.lower();
+            case WILSON_UPPER_BOUND -> interval.upper();
+            default -> result.adversarialAccuracy();
+        };
+    }
+
+    /** @return the numbers of this invocation, for the test report */
+    Map<String, String> reportEntry() {
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("robustunit.attack", outcome.spec().displayName());
+        entry.put("cleanAccuracy", format(result.cleanAccuracy()));
+        entry.put("adversarialAccuracy", format(result.adversarialAccuracy()));
+        entry.put("adversarialAccuracy95", interval());
+        entry.put("accuracyDrop", format(result.accuracyDrop()));
+        entry.put("samples", String.valueOf(result.size()));
+        entry.put("seed", String.valueOf(outcome.spec().seed()));
+        settings.minAdversarialAccuracy.ifPresent(min -> entry.put("minAdversarialAccuracy", format(min)
+                + " (margin " + format(gated - min) + ")"));
+        settings.maxAccuracyDrop.ifPresent(max -> entry.put("maxAccuracyDrop", format(max)
+                + " (margin " + format(max - gatedDrop()) + ")"));
+        return entry;
+    }
+
+    private double gatedDrop() {
+        return result.cleanAccuracy() - gated;
+    }
+
+    /** @throws AssertionFailedError with every number needed to act, if a threshold is missed */
+    void check(String where) {
+        boolean minMissed = settings.minAdversarialAccuracy.isPresent()
+                && gated < settings.minAdversarialAccuracy.getAsDouble();
+        boolean dropMissed = settings.maxAccuracyDrop.isPresent() && gatedDrop() > settings.maxAccuracyDrop.getAsDouble();
+        if (!minMissed && !dropMissed) {
+            return;
+        }
+        String headline;
+        String expected;
+        String actual;
+        if (minMissed) {
+            double min = settings.minAdversarialAccuracy.getAsDouble();
+            headline = gatedName() + " " + percent(gated) + " is below the minimum " + percent(min);
+            expected = ">= " + percent(min);
+            actual = percent(gated);
+        } else {
+            double max = settings.maxAccuracyDrop.getAsDouble();
+            headline = "accuracy drop " + points(gatedDrop()) + " exceeds the maximum " + points(max);
+            expected = "<= " + points(max);
+            actual = points(gatedDrop());
+        }
+        String message = outcome.spec().displayName() + " on " + where + ": " + headline + "\n\n" + details(minMissed,
+                dropMissed);
+        throw new AssertionFailedError(message, expected, actual);
+    }
+
+    private String details(boolean minMissed, boolean dropMissed) {
+        InvocationSpec spec = outcome.spec();
+        TextTable table = new TextTable("", "").leftAligned(1);
+        table.row("attack", describeAttack());
+        table.row("norm", spec.norm().symbol());
+        table.row("ε", Epsilons.format(spec.epsilon()));
+        table.row("samples", result.size() + " of " + outcome.info().datasetSize()
+                + (result.size() < outcome.info().datasetSize() ? ", stratified" : ""));
+        table.row("seed", spec.seed());
+        table.row("model", outcome.model() + " (parameters sha256 " + outcome.modelDigest() + ")");
+        table.row("data", outcome.dataset());
+        table.row("clean accuracy", percent(result.cleanAccuracy()));
+        table.row("adversarial accuracy", percent(result.adversarialAccuracy()) + "  95% Wilson CI " + interval());
+        table.row("accuracy drop", points(result.accuracyDrop()));
+        table.row("attack success rate", percent(result.attackSuccessRate()));
+        settings.minAdversarialAccuracy.ifPresent(min -> table.row("min adversarial accuracy", percent(min)
+                + (minMissed ? "  MISSED" : "  met") + gateNote()));
+        settings.maxAccuracyDrop.ifPresent(max -> table.row("max accuracy drop", points(max)
+                + (dropMissed ? "  MISSED" : "  met") + gateNote()));
+        return table.renderBody("  ") + "\n  worst examples (index, true → predicted, confidence)\n" + worstExamples();
+    }
+
+    private String describeAttack() {
+        var attack = outcome.info().attack();
+        StringBuilder out = new StringBuilder(attack.name());
+        out.append(outcome.spec().target() == null ? ", untargeted"
+                : ", targeted: " + outcome.spec().target().toRule().description());
+        if (attack instanceof ProjectedGradientDescent pgd) {
+            out.append(", ").append(pgd.steps()).append(" steps of ").append(Epsilons.format(pgd.stepSize()))
+                    .append(pgd.randomStart() ? ", random start" : ", no random start");
+        }
+        return out.toString();
+    }
+
+    private String worstExamples() {
+        List<EvaluationResult.Misclassification> worst = result.worstExamples(WORST_EXAMPLES);
+        if (worst.isEmpty()) {
+            return "    none: every adversarial example is classified correctly\n";
+        }
+        TextTable table = new TextTable("", "", "");
+        for (EvaluationResult.Misclassification m : worst) {
+            table.row("#" + outcome.indices()[m.index()], m.actual() + " → " + m.predicted(), percent(m.confidence()));
+        }
+        return table.renderBody("    ");
+    }
+
+    private String gatedName() {
+        return switch (settings.gateMode) {
+            case WILSON_LOWER_BOUND -> "the lower 95% bound of the adversarial accuracy";
+            case WILSON_UPPER_BOUND -> "the upper 95% bound of the adversarial accuracy";
+            default -> "adversarial accuracy";
+        };
+    }
+
+    private String gateNote() {
+        return switch (settings.gateMode) {
+            case WILSON_LOWER_BOUND -> " (gated on the lower 95% bound)";
+            case WILSON_UPPER_BOUND -> " (gated on the upper 95% bound)";
+            default -> " (gated on the point estimate)";
+        };
+    }
+
+    private String interval() {
+        WilsonInterval i = result.adversarialAccuracyInterval();
+        return "[" + percent(i.lower()) + ", " + percent(i.upper()) + "]";
+    }
+
+    private static String percent(double fraction) {
+        return TextTable.percent(fraction);
+    }
+
+    private static String points(double fraction) {
+        return String.format(Locale.ROOT, "%.2f pp", 100 * fraction);
+    }
+
+    private static String format(double fraction) {
+        return String.format(Locale.ROOT, "%.4f", fraction);
+    }
+}
