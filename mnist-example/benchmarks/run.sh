@@ -17,19 +17,26 @@ trap 'rm -rf "$work"' EXIT
 
 echo "== building" >&2
 (cd "$root" && mvn -q -B -DskipTests package)
-jar="$root/mnist-example/target/robustunit-mnist.jar"
+# Run from a copy, so that edits and rebuilds during the run cannot change what is measured.
+cp -r "$root/mnist-example/target/robustunit-mnist.jar" "$root/mnist-example/target/lib" "$work/"
+jar="$work/robustunit-mnist.jar"
 
-echo "== PyTorch reference: train its weights, then FGSM throughput at batch 1/100/1000/10000" >&2
+echo "== PyTorch reference: train its weights, FGSM throughput at batch 1/100/1000/10000, then 5 epochs of" \
+     "FGSM adversarial training at eps 0.1" >&2
 OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$peer_dir/fgsm_peer.py" --data-dir "$data_dir" \
     --save-weights "$work/weights" --bench-batch-sizes 1,100,1000,10000 --bench-runs 5 \
-    --json-out "$work/peer.json" > /dev/null
+    --adv-train-epochs 5 --adv-eps 0.1 --json-out "$work/peer.json" > /dev/null
 
 echo "== RobustUnit (JMH) on the same weights" >&2
 OMP_NUM_THREADS=1 java -Xmx1g -cp "$jar" org.openjdk.jmh.Main FgsmBenchmark $jmh_opts \
     -jvmArgsAppend "-Xmx1g -Drobustunit.bench.weights=$work/weights" -rf json -rff "$work/jmh.json" > "$work/jmh.txt"
 
 echo "== full eps-grid evaluation of the shipped model (FGSM + PGD-20, 10,000 images)" >&2
-/usr/bin/time -v "$root/mnist-example/robustunit-mnist" robustness > "$work/grid.txt" 2> "$work/time.txt"
+OMP_NUM_THREADS=1 /usr/bin/time -v java -Xmx1g -jar "$jar" robustness > "$work/grid.txt" 2> "$work/time.txt"
+
+echo "== RobustUnit: the same adversarial training from the same weights" >&2
+OMP_NUM_THREADS=1 java -Xmx1g -jar "$jar" harden --npy-weights "$work/weights" --generator FGSM --epochs 5 \
+    --epsilon 0.1 --batch-size 64 --output "$work/hardened.zip" > "$work/harden.txt"
 
 python3 "$here/write_report.py" "$work" "$root/docs/benchmarks.md"
 echo "wrote $root/docs/benchmarks.md" >&2

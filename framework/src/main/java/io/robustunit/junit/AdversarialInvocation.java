@@ -1,6 +1,7 @@
 package io.robustunit.junit;
 
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.extension.Extension;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
+import org.opentest4j.AssertionFailedError;
 
 import io.robustunit.metrics.EvaluationResult;
 
@@ -74,7 +76,25 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
             RobustnessGate gate = new RobustnessGate(settings, outcome);
             context.publishReportEntry(gate.reportEntry());
             invocation.proceed();
-            gate.check(ConfigurationErrors.where(settings.method));
+            try {
+                gate.check(ConfigurationErrors.where(settings.method));
+            } catch (AssertionFailedError failure) {
+                if (settings.hardening == null) {
+                    throw failure;
+                }
+                throw withHardenedCandidate(failure, outcome, context);
+            }
+        }
+
+        private AssertionFailedError withHardenedCandidate(AssertionFailedError failure, Outcome outcome,
+                                                           ExtensionContext context) {
+            Hardening.Key key = Hardening.key(settings.hardening, spec,
+                    settings.method.getDeclaringClass().getSimpleName(), settings.method.getName());
+            Path directory = Path.of(context.getConfigurationParameter(HardenOnFailure.DIRECTORY_PROPERTY)
+                    .orElse(HardenOnFailure.DEFAULT_DIRECTORY));
+            Hardening.Result result = resources.hardened(key, outcome, directory);
+            return new AssertionFailedError(failure.getMessage() + "\n  " + result.describe() + "\n",
+                    failure.getExpected().getValue(), failure.getActual().getValue());
         }
     }
 }

@@ -43,6 +43,7 @@ final class AdversarialSettings {
     final GateMode gateMode;
     final Pgd pgd;
     final Targeted targeted;
+    final HardenOnFailure hardening;
 
     private AdversarialSettings(Builder b) {
         this.method = b.method;
@@ -57,6 +58,7 @@ final class AdversarialSettings {
         this.gateMode = b.gateMode;
         this.pgd = b.pgd;
         this.targeted = b.targeted;
+        this.hardening = b.hardening;
     }
 
     /** @return one specification per (attack, ε), attacks outermost, in declaration order */
@@ -82,7 +84,8 @@ final class AdversarialSettings {
         AdversarialTest test = AnnotationSupport.findAnnotation(method, AdversarialTest.class).orElseThrow();
         Optional<Located<AdversarialDefaults>> defaults = nearest(classes, AdversarialDefaults.class);
         return new Builder(method, test, defaults, new ConfigurationParameters(context),
-                nearestOn(method, classes, Pgd.class), nearestOn(method, classes, Targeted.class)).build();
+                nearestOn(method, classes, Pgd.class), nearestOn(method, classes, Targeted.class),
+                nearestOn(method, classes, HardenOnFailure.class)).build();
     }
 
     private record Located<A>(A annotation, String where) {
@@ -118,6 +121,7 @@ final class AdversarialSettings {
         private final ConfigurationParameters parameters;
         private final Optional<Located<Pgd>> pgdAnnotation;
         private final Optional<Located<Targeted>> targetedAnnotation;
+        private final Optional<Located<HardenOnFailure>> hardeningAnnotation;
 
         private double[] epsilons;
         private List<AttackKind> attacks;
@@ -130,9 +134,11 @@ final class AdversarialSettings {
         private GateMode gateMode;
         private Pgd pgd;
         private Targeted targeted;
+        private HardenOnFailure hardening;
 
         Builder(Method method, AdversarialTest test, Optional<Located<AdversarialDefaults>> defaults,
-                ConfigurationParameters parameters, Optional<Located<Pgd>> pgd, Optional<Located<Targeted>> targeted) {
+                ConfigurationParameters parameters, Optional<Located<Pgd>> pgd, Optional<Located<Targeted>> targeted,
+                Optional<Located<HardenOnFailure>> hardening) {
             this.method = method;
             this.where = ConfigurationErrors.where(method);
             this.test = test;
@@ -140,6 +146,7 @@ final class AdversarialSettings {
             this.parameters = parameters;
             this.pgdAnnotation = pgd;
             this.targetedAnnotation = targeted;
+            this.hardeningAnnotation = hardening;
         }
 
         AdversarialSettings build() {
@@ -159,6 +166,7 @@ final class AdversarialSettings {
             gateMode = resolveGateMode();
             pgd = resolvePgd();
             targeted = resolveTargeted();
+            hardening = resolveHardening();
             return new AdversarialSettings(this);
         }
 
@@ -327,6 +335,35 @@ final class AdversarialSettings {
                 throw ConfigurationErrors.invalid("Pgd", located.where(), "declare stepSize > 0", p.stepSize());
             }
             return p;
+        }
+
+        private HardenOnFailure resolveHardening() {
+            if (hardeningAnnotation.isEmpty()) {
+                return null;
+            }
+            String location = hardeningAnnotation.get().where();
+            HardenOnFailure h = hardeningAnnotation.get().annotation();
+            if (h.epochs() < 1) {
+                throw ConfigurationErrors.invalid("HardenOnFailure", location, "declare epochs >= 1", h.epochs());
+            }
+            if (h.samples() < 0) {
+                throw ConfigurationErrors.invalid("HardenOnFailure", location, "declare samples >= 0", h.samples());
+            }
+            if (h.batchSize() < 1) {
+                throw ConfigurationErrors.invalid("HardenOnFailure", location, "declare batchSize >= 1", h.batchSize());
+            }
+            if (h.pgdSteps() < 1) {
+                throw ConfigurationErrors.invalid("HardenOnFailure", location, "declare pgdSteps >= 1", h.pgdSteps());
+            }
+            double alpha = h.alpha() * io.robustunit.training.AdversarialTrainer.ALPHA_DENOMINATOR;
+            if (!(h.alpha() >= 0 && h.alpha() <= 1) || alpha != Math.rint(alpha)) {
+                throw ConfigurationErrors.invalid("HardenOnFailure", location, "declare alpha as a multiple of 1/"
+                        + io.robustunit.training.AdversarialTrainer.ALPHA_DENOMINATOR + " in [0, 1]", h.alpha());
+            }
+            if (h.epsilon() != AdversarialTest.NOT_SET && !(h.epsilon() > 0 && h.epsilon() <= 1)) {
+                throw ConfigurationErrors.invalid("HardenOnFailure", location, "declare epsilon in (0, 1]", h.epsilon());
+            }
+            return h;
         }
 
         private Targeted resolveTargeted() {

@@ -30,6 +30,11 @@ final class AdversarialTestExtension implements TestTemplateInvocationContextPro
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         AdversarialSettings settings = AdversarialSettings.resolve(context);
         ClassResources resources = ClassResources.of(context);
+        if (settings.hardening != null && !resources.hasTrainingData()) {
+            throw ConfigurationErrors.of("HardenOnFailure", ConfigurationErrors.where(settings.method),
+                    "needs training data: declare it with @TrainingData on a static field or method, or on the class "
+                            + "with IDX resources");
+        }
         return settings.invocations().stream().map(spec -> new AdversarialInvocation(spec, settings, resources));
     }
 }

@@ -33,13 +33,18 @@ final class ClassResources implements AutoCloseable {
 
     private final Declaration<ModelUnderTest> modelDeclaration;
     private final Declaration<TestData> dataDeclaration;
+    private final Declaration<TrainingData> trainingDeclaration;
     private final Memo<ModelHandle> model = new Memo<>();
     private final Memo<LabelledDataset> data = new Memo<>();
+    private final Memo<LabelledDataset> trainingData = new Memo<>();
     private final Map<InvocationSpec, FutureTask<Outcome>> outcomes = new ConcurrentHashMap<>();
+    private final Map<Hardening.Key, FutureTask<Hardening.Result>> hardenings = new ConcurrentHashMap<>();
 
-    private ClassResources(Declaration<ModelUnderTest> model, Declaration<TestData> data) {
+    private ClassResources(Declaration<ModelUnderTest> model, Declaration<TestData> data,
+                           Declaration<TrainingData> training) {
         this.modelDeclaration = model;
         this.dataDeclaration = data;
+        this.trainingDeclaration = training;
     }
 
     /**
@@ -66,10 +71,31 @@ final class ClassResources implements AutoCloseable {
             Declaration<TestData> data = Declaration.find(TestData.class, classes).orElseThrow(
                     () -> ConfigurationErrors.of("AdversarialTest", where, "has no data: declare it with "
                             + "@TestData on a static field or method, or on the class with IDX resources"));
-            ClassResources created = new ClassResources(model, data);
+            Declaration<TrainingData> training = Declaration.find(TrainingData.class, classes).orElse(null);
+            ClassResources created = new ClassResources(model, data, training);
             store.put(KEY, created);
             return created;
         }
+    }
+
+    /** @return whether the class declares {@link TrainingData} */
+    boolean hasTrainingData() {
+        return trainingDeclaration != null;
+    }
+
+    /** @return the hardened candidate for a failed invocation, training it if no invocation has yet */
+    Hardening.Result hardened(Hardening.Key key, Outcome outcome, java.nio.file.Path directory) {
+        FutureTask<Hardening.Result> task = new FutureTask<>(() -> Hardening.run(key, model.get(this::loadModel),
+                trainingData.get(() -> loadDataset(trainingDeclaration, trainingDeclaration.classAnnotation() == null
+                        ? null : new String[] {trainingDeclaration.classAnnotation().images(),
+                        trainingDeclaration.classAnnotation().labels(), trainingDeclaration.classAnnotation().name()})),
+                outcome, directory));
+        FutureTask<Hardening.Result> existing = hardenings.putIfAbsent(key, task);
+        if (existing == null) {
+            task.run();
+            existing = task;
+        }
+        return Memo.await(existing);
     }
 
     /** @return the result of {@code spec}, computing it if no invocation has yet */
@@ -137,34 +163,42 @@ final class ClassResources implements AutoCloseable {
 
     private LabelledDataset loadData() {
         TestData onClass = dataDeclaration.classAnnotation();
-        if (onClass == null) {
-            Object value = dataDeclaration.value();
+        return loadDataset(dataDeclaration, onClass == null ? null
+                : new String[] {onClass.images(), onClass.labels(), onClass.name()});
+    }
+
+    /**
+     * @param location on a class: {images, labels, name}; {@code null} for a field or method
+     */
+    private static LabelledDataset loadDataset(Declaration<?> declaration, String[] location) {
+        if (location == null) {
+            Object value = declaration.value();
             if (!(value instanceof LabelledDataset dataset)) {
-                throw new ExtensionConfigurationException("Configuration error: " + dataDeclaration.description()
+                throw new ExtensionConfigurationException("Configuration error: " + declaration.description()
                         + " must be a LabelledDataset but is a " + value.getClass().getName());
             }
             return dataset;
         }
-        if (onClass.images().isEmpty() || onClass.labels().isEmpty()) {
-            throw new ExtensionConfigurationException("Configuration error: " + dataDeclaration.description()
+        String images = location[0];
+        String labels = location[1];
+        if (images.isEmpty() || labels.isEmpty()) {
+            throw new ExtensionConfigurationException("Configuration error: " + declaration.description()
                     + " on a class must name images and labels");
         }
         try {
-            IdxArray images = readIdx(onClass.images());
-            IdxArray labels = readIdx(onClass.labels());
-            String name = onClass.name().isEmpty() ? onClass.images().replaceAll(".*/", "") : onClass.name();
-            return LabelledDataset.fromIdx(images, labels, name, 0);
+            String name = location[2].isEmpty() ? images.replaceAll(".*/", "") : location[2];
+            return LabelledDataset.fromIdx(readIdx(declaration, images), readIdx(declaration, labels), name, 0);
         } catch (IOException e) {
-            throw new ExtensionConfigurationException(dataDeclaration.description() + ": " + e.getMessage(), e);
+            throw new ExtensionConfigurationException(declaration.description() + ": " + e.getMessage(), e);
         }
     }
 
-    private IdxArray readIdx(String location) throws IOException {
+    private static IdxArray readIdx(Declaration<?> declaration, String location) throws IOException {
         Path file = Declaration.fileOf(location);
         if (file != null) {
             return IdxArray.read(file);
         }
-        try (InputStream in = dataDeclaration.openResource(location)) {
+        try (InputStream in = declaration.openResource(location)) {
             return IdxArray.read(in, location);
         }
     }
@@ -172,6 +206,7 @@ final class ClassResources implements AutoCloseable {
     @Override
     public void close() {
         outcomes.clear();
+        hardenings.clear();
         model.ifPresent(ModelHandle::close);
     }
 

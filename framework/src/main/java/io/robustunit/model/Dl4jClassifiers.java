@@ -26,7 +26,7 @@ public final class Dl4jClassifiers {
         if (network.params() != null && DenseKernelClassifier.unsupportedReason(network) == null) {
             return DenseKernelClassifier.compile(network, Runtime.getRuntime().availableProcessors());
         }
-        return new MultiLayerClassifier(network, null);
+        return new MultiLayerClassifier(network, null, false);
     }
 
     /**
@@ -35,7 +35,7 @@ public final class Dl4jClassifiers {
      * @return an adapter using DL4J's backprop
      */
     public static DifferentiableClassifier of(MultiLayerNetwork network, long... exampleShape) {
-        return new MultiLayerClassifier(network, exampleShape);
+        return new MultiLayerClassifier(network, exampleShape, false);
     }
 
     /**
@@ -43,7 +43,7 @@ public final class Dl4jClassifiers {
      * @return an adapter that always uses DL4J's own backprop, even where the dense kernel applies
      */
     public static DifferentiableClassifier usingDl4jBackprop(MultiLayerNetwork network) {
-        return new MultiLayerClassifier(network, null);
+        return new MultiLayerClassifier(network, null, false);
     }
 
     /**
@@ -51,7 +51,7 @@ public final class Dl4jClassifiers {
      * @return an adapter using DL4J's backprop
      */
     public static DifferentiableClassifier of(ComputationGraph graph) {
-        return new GraphClassifier(graph, null);
+        return new GraphClassifier(graph, null, false);
     }
 
     /**
@@ -60,7 +60,7 @@ public final class Dl4jClassifiers {
      * @return an adapter using DL4J's backprop
      */
     public static DifferentiableClassifier of(ComputationGraph graph, long... exampleShape) {
-        return new GraphClassifier(graph, exampleShape);
+        return new GraphClassifier(graph, exampleShape, false);
     }
 
     /**
@@ -73,6 +73,24 @@ public final class Dl4jClassifiers {
         }
         if (model instanceof ComputationGraph graph) {
             return of(graph);
+        }
+        throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph but got "
+                + (model == null ? "null" : model.getClass().getName()));
+    }
+
+    /**
+     * An adapter that is not a snapshot: it views the network's parameters and so follows it while it trains,
+     * as adversarial training needs. It uses DL4J's backprop on an inference-mode copy and serializes calls.
+     *
+     * @param model an initialized {@code MultiLayerNetwork} or {@code ComputationGraph}
+     * @return the following adapter
+     */
+    public static DifferentiableClassifier following(Model model) {
+        if (model instanceof MultiLayerNetwork network) {
+            return new MultiLayerClassifier(network, null, true);
+        }
+        if (model instanceof ComputationGraph graph) {
+            return new GraphClassifier(graph, null, true);
         }
         throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph but got "
                 + (model == null ? "null" : model.getClass().getName()));

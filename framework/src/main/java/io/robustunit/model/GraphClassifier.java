@@ -30,13 +30,13 @@ final class GraphClassifier implements DifferentiableClassifier {
     private final DataType dataType;
     private final EpsilonCapture capture = new EpsilonCapture();
 
-    GraphClassifier(ComputationGraph original, long[] exampleShape) {
+    GraphClassifier(ComputationGraph original, long[] exampleShape, boolean following) {
         ComputationGraphConfiguration conf = original.getConfiguration();
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
             throw new IllegalArgumentException("only graphs with one input and one output are supported, but this one has "
                     + conf.getNetworkInputs() + " inputs and " + conf.getNetworkOutputs() + " outputs");
         }
-        this.graph = InferenceCopies.of(original);
+        this.graph = InferenceCopies.of(original, following);
         this.inputName = conf.getNetworkInputs().get(0);
         String outputName = conf.getNetworkOutputs().get(0);
         Layer output = layerOf(conf, outputName);

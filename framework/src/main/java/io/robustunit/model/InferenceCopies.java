@@ -15,7 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 /**
  * Copies of DL4J networks whose training-mode forward pass equals their inference-mode one. DL4J computes
  * gradients only in training mode, which applies dropout and weight noise; the copies have those removed
- * and a snapshot of the original's parameters.
+ * and either a snapshot of the original's parameters or a view of them.
  */
 final class InferenceCopies {
 
@@ -23,6 +23,14 @@ final class InferenceCopies {
     }
 
     static MultiLayerNetwork of(MultiLayerNetwork original) {
+        return of(original, false);
+    }
+
+    /**
+     * @param share {@code true} to view the original's parameter array, so the copy follows its training;
+     *        {@code false} for a snapshot
+     */
+    static MultiLayerNetwork of(MultiLayerNetwork original, boolean share) {
         if (original.params() == null) {
             throw new IllegalArgumentException("the MultiLayerNetwork is not initialized; call init() first");
         }
@@ -32,11 +40,16 @@ final class InferenceCopies {
             stripNoise(layerConf.getLayer(), "layer " + index++);
         }
         MultiLayerNetwork copy = new MultiLayerNetwork(conf);
-        copy.init(original.params().dup(), false);
+        copy.init(share ? original.params() : original.params().dup(), false);
         return copy;
     }
 
     static ComputationGraph of(ComputationGraph original) {
+        return of(original, false);
+    }
+
+    /** @param share as for {@link #of(MultiLayerNetwork, boolean)} */
+    static ComputationGraph of(ComputationGraph original, boolean share) {
         if (original.params() == null) {
             throw new IllegalArgumentException("the ComputationGraph is not initialized; call init() first");
         }
@@ -50,7 +63,7 @@ final class InferenceCopies {
         conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
         conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
         ComputationGraph copy = new ComputationGraph(conf);
-        copy.init(original.params().dup(), false);
+        copy.init(share ? original.params() : original.params().dup(), false);
         return copy;
     }
 

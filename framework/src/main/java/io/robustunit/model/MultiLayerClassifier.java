@@ -24,8 +24,8 @@ final class MultiLayerClassifier implements DifferentiableClassifier {
     private final boolean sparseLabels;
     private final DataType dataType;
 
-    MultiLayerClassifier(MultiLayerNetwork original, long[] exampleShape) {
-        this.network = InferenceCopies.of(original);
+    MultiLayerClassifier(MultiLayerNetwork original, long[] exampleShape, boolean following) {
+        this.network = InferenceCopies.of(original, following);
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
         Layer last = conf.getConf(network.getnLayers() - 1).getLayer();
         if (!(last instanceof BaseOutputLayer output)) {

@@ -172,6 +172,35 @@ class AdversarialTestConfigurationTest {
         results.testEvents().assertStatistics(stats -> stats.started(0));
     }
 
+    static class HardeningWithoutTrainingDataTestCase {
+        @ModelUnderTest
+        static MultiLayerNetwork model = LinearFixture.network();
+
+        @TestData
+        static LabelledDataset data = LinearFixture.data();
+
+        @AdversarialTest(epsilon = 0.1, minAdversarialAccuracy = 0.9)
+        @HardenOnFailure
+        void attack() {
+        }
+
+        @AdversarialTest(epsilon = 0.1)
+        @HardenOnFailure(alpha = 0.3)
+        void badAlpha() {
+        }
+    }
+
+    @Test
+    void hardeningNeedsTrainingDataAndValidSettings() {
+        assertThat(EngineRuns.failures(EngineRuns.run(HardeningWithoutTrainingDataTestCase.class)))
+                .extracting(Throwable::getMessage).containsExactlyInAnyOrder(
+                        "Configuration error: @HardenOnFailure on [HardeningWithoutTrainingDataTestCase.attack()] needs "
+                                + "training data: declare it with @TrainingData on a static field or method, or on the "
+                                + "class with IDX resources",
+                        "Configuration error: @HardenOnFailure on [HardeningWithoutTrainingDataTestCase.badAlpha()] must "
+                                + "declare alpha as a multiple of 1/8 in [0, 1] but was [0.3]");
+    }
+
     static class NoModelTestCase {
         @TestData
         static LabelledDataset data = LinearFixture.data();

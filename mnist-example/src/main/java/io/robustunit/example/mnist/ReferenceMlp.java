@@ -29,6 +29,9 @@ public final class ReferenceMlp {
     /** The classpath location of the shipped trained model. */
     public static final String SHIPPED_MODEL = "/models/mnist-mlp.zip";
 
+    /** The classpath location of the adversarially trained model ({@code harden --generator PGD --epochs 10}). */
+    public static final String SHIPPED_HARDENED_MODEL = "/models/mnist-mlp-hardened.zip";
+
     /** Hidden units. */
     public static final int HIDDEN = 128;
 
@@ -80,6 +83,20 @@ public final class ReferenceMlp {
      */
     public static MultiLayerNetwork loadShipped() throws IOException {
         return (MultiLayerNetwork) Dl4jModels.loadResource(SHIPPED_MODEL);
+    }
+
+    /**
+     * @param resource a classpath resource such as {@link #SHIPPED_HARDENED_MODEL}
+     * @return the network it holds
+     * @throws IOException if it is missing or not a MultiLayerNetwork
+     */
+    public static MultiLayerNetwork load(String resource) throws IOException {
+        Model model = Dl4jModels.loadResource(resource);
+        if (!(model instanceof MultiLayerNetwork network)) {
+            throw new IOException("model resource " + resource + " holds a " + model.getClass().getSimpleName()
+                    + ", not a MultiLayerNetwork");
+        }
+        return network;
     }
 
     /**

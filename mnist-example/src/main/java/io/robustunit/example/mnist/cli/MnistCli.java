@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "robustunit-mnist", mixinStandardHelpOptions = true, version = "RobustUnit MNIST example 0.1.0",
         description = "Train, evaluate and attack the tutorial's MNIST MLP.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, RobustnessCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, RobustnessCommand.class, HardenCommand.class})
 public final class MnistCli {
 
     /**

@@ -6,19 +6,36 @@ import java.nio.file.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import io.robustunit.example.mnist.ReferenceMlp;
+import io.robustunit.example.mnist.peer.PeerWeights;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** Which model to load: a file, or the shipped one. */
+/** Which model to load: a model zip, the PyTorch reference's .npy weights, or the shipped model. */
 final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "FILE", description = "Model zip to load; default: the shipped model.")
-    Path model;
+    @ArgGroup(exclusive = true)
+    Source source;
+
+    static final class Source {
+        @Option(names = "--model", paramLabel = "FILE", description = "Model zip to load; default: the shipped model.")
+        Path model;
+
+        @Option(names = "--npy-weights", paramLabel = "DIR",
+                description = "Load W1/b1/W2/b2 .npy files written by fgsm_peer.py --save-weights into the reference MLP.")
+        Path npyWeights;
+    }
 
     MultiLayerNetwork load() throws IOException {
-        return model == null ? ReferenceMlp.loadShipped() : ReferenceMlp.load(model);
+        if (source == null) {
+            return ReferenceMlp.loadShipped();
+        }
+        return source.model != null ? ReferenceMlp.load(source.model) : PeerWeights.load(source.npyWeights);
     }
 
     String name() {
-        return model == null ? "shipped model " + ReferenceMlp.SHIPPED_MODEL : model.toString();
+        if (source == null) {
+            return "shipped model " + ReferenceMlp.SHIPPED_MODEL;
+        }
+        return source.model != null ? source.model.toString() : "PyTorch reference weights in " + source.npyWeights;
     }
 }
