@@ -1,9 +1,11 @@
 package io.robustunit.junit;
 
 import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -14,12 +16,17 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 import org.opentest4j.AssertionFailedError;
 
 import io.robustunit.metrics.EvaluationResult;
+import io.robustunit.report.ExampleImages;
+import io.robustunit.report.HtmlSummary;
 
 /**
  * One (attack, ε) invocation: it injects the attack's outcome into the method's parameters and, after the
  * body returns, checks the thresholds.
  */
 final class AdversarialInvocation implements TestTemplateInvocationContext {
+
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(AdversarialTestExtension.class.getName());
 
     private final InvocationSpec spec;
     private final AdversarialSettings settings;
@@ -75,7 +82,30 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
             Outcome outcome = outcome();
             RobustnessGate gate = new RobustnessGate(settings, outcome);
             context.publishReportEntry(gate.reportEntry());
-            invocation.proceed();
+            boolean passed = false;
+            try {
+                invocation.proceed();
+                checkGate(gate, outcome, context);
+                new BaselineCheck(resources.run(), settings, resources).check(outcome, context);
+                passed = true;
+            } finally {
+                ExampleImages pictures = Records.examples(settings, outcome);
+                resources.record(Records.result(settings, outcome, passed), pictures);
+                pictures.png().ifPresent(png -> attach(context, png));
+            }
+        }
+
+        /** Attaches the examples picture to the test's report where the launcher keeps files; never fails. */
+        private void attach(ExtensionContext context, byte[] png) {
+            try {
+                context.publishFile(HtmlSummary.fileStem(spec.displayName()) + ".png", MediaType.IMAGE_PNG,
+                        path -> Files.write(path, png));
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "RobustUnit: the launcher does not take files (" + e.getMessage() + ")");
+            }
+        }
+
+        private void checkGate(RobustnessGate gate, Outcome outcome, ExtensionContext context) {
             try {
                 gate.check(ConfigurationErrors.where(settings.method));
             } catch (AssertionFailedError failure) {

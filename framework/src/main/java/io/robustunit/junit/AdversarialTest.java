@@ -69,6 +69,30 @@ public @interface AdversarialTest {
     /** Configuration parameter for {@link #gateMode()}. Default POINT_ESTIMATE. */
     String GATE_MODE_PROPERTY = "robustunit.gateMode";
 
+    /** Configuration parameter: where JSON and HTML reports go. Default {@value #DEFAULT_REPORTS_DIRECTORY}. */
+    String REPORTS_DIRECTORY_PROPERTY = "robustunit.reports.directory";
+
+    /** The default report directory, relative to the working directory (the module's, under Maven). */
+    String DEFAULT_REPORTS_DIRECTORY = "target/robustness-reports";
+
+    /** Configuration parameter: the committed baseline. Default {@value #DEFAULT_BASELINE_FILE}. */
+    String BASELINE_FILE_PROPERTY = "robustunit.baseline.file";
+
+    /** The default baseline file, relative to the working directory. */
+    String DEFAULT_BASELINE_FILE = "src/test/resources/robustness-baseline.json";
+
+    /** Configuration parameter: {@code true} rewrites the baseline with this run's results. Default false. */
+    String BASELINE_UPDATE_PROPERTY = "robustunit.baseline.update";
+
+    /** Configuration parameter: the accuracy a result may lose against its baseline, in [0, 1]. Default 0.01. */
+    String BASELINE_TOLERANCE_PROPERTY = "robustunit.baseline.tolerance";
+
+    /** The default baseline tolerance: 1 percentage point. */
+    double DEFAULT_BASELINE_TOLERANCE = 0.01;
+
+    /** Configuration parameter: POINT_ESTIMATE or WILSON. Default POINT_ESTIMATE. */
+    String BASELINE_MODE_PROPERTY = "robustunit.baseline.mode";
+
     /** @return the perturbation budgets, each in {@code (0, width of the data's range]} for L∞ */
     double[] epsilon() default {};
 

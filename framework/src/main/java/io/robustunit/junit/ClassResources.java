@@ -3,6 +3,7 @@ package io.robustunit.junit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +22,11 @@ import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.Dl4jModels;
+import io.robustunit.report.AtomicFiles;
+import io.robustunit.report.ClassReport;
+import io.robustunit.report.ExampleImages;
+import io.robustunit.report.ReportJson;
+import io.robustunit.report.ResultRecord;
 
 /**
  * Everything one test class shares: its model and data, loaded on first use, and the result of each
@@ -39,12 +45,29 @@ final class ClassResources implements AutoCloseable {
     private final Memo<LabelledDataset> trainingData = new Memo<>();
     private final Map<InvocationSpec, FutureTask<Outcome>> outcomes = new ConcurrentHashMap<>();
     private final Map<Hardening.Key, FutureTask<Hardening.Result>> hardenings = new ConcurrentHashMap<>();
+    private final List<ResultRecord> records = new ArrayList<>();
+    private final List<ExampleImages> examples = new ArrayList<>();
+    private final String testClass;
+    private final RunReports run;
 
     private ClassResources(Declaration<ModelUnderTest> model, Declaration<TestData> data,
-                           Declaration<TrainingData> training) {
+                           Declaration<TrainingData> training, String testClass, RunReports run) {
         this.modelDeclaration = model;
         this.dataDeclaration = data;
         this.trainingDeclaration = training;
+        this.testClass = testClass;
+        this.run = run;
+    }
+
+    /** @return the run's report settings and baseline */
+    RunReports run() {
+        return run;
+    }
+
+    /** Keeps an invocation's numbers and pictures for the class's report. */
+    synchronized void record(ResultRecord record, ExampleImages pictures) {
+        records.add(record);
+        examples.add(pictures);
     }
 
     /**
@@ -72,7 +95,8 @@ final class ClassResources implements AutoCloseable {
                     () -> ConfigurationErrors.of("AdversarialTest", where, "has no data: declare it with "
                             + "@TestData on a static field or method, or on the class with IDX resources"));
             Declaration<TrainingData> training = Declaration.find(TrainingData.class, classes).orElse(null);
-            ClassResources created = new ClassResources(model, data, training);
+            ClassResources created = new ClassResources(model, data, training,
+                    classContext.getRequiredTestClass().getName(), RunReports.of(methodContext));
             store.put(KEY, created);
             return created;
         }
@@ -203,11 +227,28 @@ final class ClassResources implements AutoCloseable {
         }
     }
 
+    /** Writes the class's JSON report, hands it to the run's summary, and closes what was loaded. */
     @Override
-    public void close() {
-        outcomes.clear();
-        hardenings.clear();
-        model.ifPresent(ModelHandle::close);
+    public void close() throws IOException {
+        try {
+            writeReport();
+        } finally {
+            outcomes.clear();
+            hardenings.clear();
+            model.ifPresent(ModelHandle::close);
+        }
+    }
+
+    private synchronized void writeReport() throws IOException {
+        if (records.isEmpty()) {
+            return;
+        }
+        ModelHandle m = model.get(this::loadModel);
+        LabelledDataset d = data.get(this::loadData);
+        ClassReport report = new ClassReport(testClass, m.name, m.parameterDigest(), m.classifier.description(), d.name(),
+                d.size(), d.featureCount(), d.numClasses(), List.copyOf(records), List.copyOf(examples));
+        AtomicFiles.writeString(run.directory.resolve(testClass + ".json"), ReportJson.write(report, Instant.now()));
+        run.add(report);
     }
 
     /** A value computed once, by the first thread that asks; later callers wait for it or see its failure. */

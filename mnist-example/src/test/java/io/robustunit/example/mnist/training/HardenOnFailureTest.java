@@ -61,7 +61,8 @@ class HardenOnFailureTest {
     }
 
     @Test
-    void aFailingGateReportsAHardenedCandidateAndLeavesTheModelFileAlone(@TempDir Path hardenedDir) throws Exception {
+    void aFailingGateReportsAHardenedCandidateAndLeavesTheModelFileAlone(@TempDir Path hardenedDir,
+                                                                         @TempDir Path reports) throws Exception {
         Files.createDirectories(MODEL.getParent());
         try (InputStream in = ReferenceMlp.class.getResourceAsStream(ReferenceMlp.SHIPPED_MODEL)) {
             Files.copy(in, MODEL, StandardCopyOption.REPLACE_EXISTING);
@@ -71,6 +72,7 @@ class HardenOnFailureTest {
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectClass(HardeningTestCase.class))
                 .configurationParameter(HardenOnFailure.DIRECTORY_PROPERTY, hardenedDir.toString())
+                .configurationParameter(AdversarialTest.REPORTS_DIRECTORY_PROPERTY, reports.toString())
                 .execute();
 
         List<Throwable> failures = results.testEvents().failed().stream()

@@ -1,0 +1,89 @@
+package io.robustunit.junit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.robustunit.metrics.EvaluationResult;
+import io.robustunit.report.Baseline;
+import io.robustunit.report.ExampleImages;
+import io.robustunit.report.ResultRecord;
+
+/** Turns an invocation's outcome into what the reports and the baseline store. */
+final class Records {
+
+    /** Examples pictured per invocation. */
+    static final int EXAMPLES = 8;
+
+    private Records() {
+    }
+
+    static String testId(AdversarialSettings settings) {
+        return settings.method.getDeclaringClass().getName() + "#" + settings.method.getName();
+    }
+
+    static ResultRecord result(AdversarialSettings settings, Outcome outcome, boolean passed) {
+        EvaluationResult r = outcome.result();
+        Map<String, String> thresholds = new LinkedHashMap<>();
+        settings.minAdversarialAccuracy.ifPresent(v -> thresholds.put("minAdversarialAccuracy", String.valueOf(v)));
+        settings.maxAccuracyDrop.ifPresent(v -> thresholds.put("maxAccuracyDrop", String.valueOf(v)));
+        thresholds.put("gateMode", settings.gateMode.name());
+        return new ResultRecord(settings.method.getName() + "()", outcome.spec().displayName(),
+                outcome.info().attack().parameters(), outcome.spec().epsilon(), r.size(), outcome.info().datasetSize(),
+                outcome.spec().seed(), r.clean().correct(), r.adversarial().correct(), r.cleanAccuracy(),
+                r.adversarialAccuracy(), r.adversarialAccuracyInterval().lower(), r.adversarialAccuracyInterval().upper(),
+                r.attackSuccessRate(), r.clean().meanConfidence(), r.adversarial().meanConfidence(),
+                r.clean().perClassAccuracy(), r.adversarial().perClassAccuracy(),
+                r.adversarial().confusionMatrix().counts(), r.attackSeconds(), r.totalSeconds(),
+                passed ? "passed" : "failed", thresholds);
+    }
+
+    static Baseline.Entry baselineEntry(AdversarialSettings settings, Outcome outcome) {
+        EvaluationResult r = outcome.result();
+        return new Baseline.Entry(testId(settings), outcome.info().attack().parameters(), r.size(), outcome.spec().seed(),
+                r.adversarial().correct(), r.adversarialAccuracy(), r.cleanAccuracy(), outcome.modelDigest(),
+                outcome.model());
+    }
+
+    /** The most confidently fooled examples first, then the first others, up to {@link #EXAMPLES}. */
+    static ExampleImages examples(AdversarialSettings settings, Outcome outcome) {
+        EvaluationResult r = outcome.result();
+        Set<Integer> chosen = new LinkedHashSet<>();
+        r.worstExamples(EXAMPLES / 2).forEach(m -> chosen.add(m.index()));
+        for (int i = 0; i < r.size() && chosen.size() < Math.min(EXAMPLES, r.size()); i++) {
+            chosen.add(i);
+        }
+        List<Integer> rows = new ArrayList<>(chosen);
+        int n = rows.size();
+        int[] indices = new int[n];
+        int[] labels = new int[n];
+        int[] cleanPredictions = new int[n];
+        float[] cleanConfidence = new float[n];
+        int[] adversarialPredictions = new int[n];
+        float[] adversarialConfidence = new float[n];
+        float[][] clean = new float[n][];
+        float[][] adversarial = new float[n][];
+        int[] allClean = r.cleanPredictions();
+        float[] allCleanConfidence = r.cleanConfidence();
+        int[] allAdversarial = r.adversarialPredictions();
+        float[] allAdversarialConfidence = r.adversarialConfidence();
+        for (int k = 0; k < n; k++) {
+            int i = rows.get(k);
+            indices[k] = outcome.indices()[i];
+            labels[k] = outcome.sample().label(i);
+            cleanPredictions[k] = allClean[i];
+            cleanConfidence[k] = allCleanConfidence[i];
+            adversarialPredictions[k] = allAdversarial[i];
+            adversarialConfidence[k] = allAdversarialConfidence[i];
+            clean[k] = new float[outcome.sample().featureCount()];
+            outcome.sample().copyFeatures(i, 1, clean[k], 0);
+            adversarial[k] = r.adversarialExample(i);
+        }
+        return new ExampleImages(settings.method.getName() + "()", outcome.spec().displayName(), indices, labels,
+                cleanPredictions, cleanConfidence, adversarialPredictions, adversarialConfidence, clean, adversarial,
+                new float[] {outcome.sample().range().lower(), outcome.sample().range().upper()});
+    }
+}

@@ -1,0 +1,14 @@
+package io.robustunit.report;
+
+import java.nio.file.Path;
+
+/** A robustness baseline file that exists but cannot be used. It is never replaced automatically. */
+public final class BaselineException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    BaselineException(Path file, String problem, Throwable cause) {
+        super("robustness baseline " + file + " " + problem + "; fix it, or delete it and run with "
+                + "-Drobustunit.baseline.update=true to record a new one", cause);
+    }
+}
