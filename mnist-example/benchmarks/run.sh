@@ -12,8 +12,8 @@ root="$(cd "$here/../.." && pwd)"
 peer_dir="${PEER_DIR:-$root/../shared/peer}"
 data_dir="${DATA_DIR:-$root/../shared/datasets/mnist}"
 jmh_opts="${JMH_OPTS:--f 1 -wi 3 -i 5 -w 2s -r 2s}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+work="$root/mnist-example/target/benchmarks"
+rm -rf "$work" && mkdir -p "$work"
 
 echo "== building" >&2
 (cd "$root" && mvn -q -B -DskipTests package)
@@ -38,5 +38,5 @@ echo "== RobustUnit: the same adversarial training from the same weights" >&2
 OMP_NUM_THREADS=1 java -Xmx1g -jar "$jar" harden --npy-weights "$work/weights" --generator FGSM --epochs 5 \
     --epsilon 0.1 --batch-size 64 --output "$work/hardened.zip" > "$work/harden.txt"
 
-python3 "$here/write_report.py" "$work" "$root/docs/benchmarks.md"
+python3 "$here/write_report.py" "$work" "$root/docs/benchmarks.md"   # raw outputs stay in $work
 echo "wrote $root/docs/benchmarks.md" >&2

@@ -96,6 +96,8 @@ lines += [
 ]
 ours_train_text = re.search(r"training took (\S+);", harden).group(1)
 table = harden[harden.index("ε  "):].rstrip()
+clean_after = re.search(r"^0 \(clean\)\s+\S+\s+(\S+)", table, re.M).group(1)
+fgsm_after = re.search(r"^0\.1\s+\S+\s+(\S+)", table, re.M).group(1)
 lines += [
     "## Adversarial training",
     "",
@@ -106,8 +108,8 @@ lines += [
     "| | PyTorch | RobustUnit |",
     "|---|---:|---:|",
     f"| training wall time (5 epochs) | {adv['seconds']:.1f} s | {ours_train_text} |",
-    f"| clean accuracy after | {100 * adv['after']['clean']:.2f}% | see below |",
-    f"| FGSM accuracy at ε = 0.1 after | {100 * adv['after']['adv']['0.1']:.2f}% | see below |",
+    f"| clean accuracy after | {100 * adv['after']['clean']:.2f}% | {clean_after} |",
+    f"| FGSM accuracy at ε = 0.1 after | {100 * adv['after']['adv']['0.1']:.2f}% | {fgsm_after} |",
     "",
     "RobustUnit's before/after table (10,000 test images; PGD-20 with 2.5·ε/20 steps, no random start):",
     "",
@@ -119,4 +121,7 @@ lines += [
     + " / ".join(f"{100 * adv['after']['adv'][k]:.2f}%" for k in sorted(adv['after']['adv'], key=float)),
     "",
 ]
+notes = Path(__file__).with_name("notes.md")
+if notes.is_file():
+    lines += [notes.read_text().rstrip(), ""]
 out.write_text("\n".join(lines))

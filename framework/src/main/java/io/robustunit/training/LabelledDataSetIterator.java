@@ -2,7 +2,6 @@ package io.robustunit.training;
 
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -112,20 +111,8 @@ public final class LabelledDataSetIterator implements DataSetIterator {
     /** Starts the next epoch, in a new order when shuffling. */
     @Override
     public void reset() {
-        order = shuffle ? permutation(data.size(), seed, epoch++) : IntStream.range(0, data.size()).toArray();
+        order = shuffle ? Shuffles.permutation(data.size(), seed, epoch++) : IntStream.range(0, data.size()).toArray();
         cursor = 0;
-    }
-
-    private static int[] permutation(int n, long seed, int epoch) {
-        int[] p = IntStream.range(0, n).toArray();
-        SplittableRandom random = new SplittableRandom(seed * 31 + epoch);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     @Override

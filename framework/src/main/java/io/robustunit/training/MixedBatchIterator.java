@@ -2,8 +2,6 @@ package io.robustunit.training;
 
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -78,14 +76,7 @@ final class MixedBatchIterator implements DataSetIterator {
         epoch++;
         batch = 0;
         cursor = 0;
-        order = IntStream.range(0, data.size()).toArray();
-        SplittableRandom random = new SplittableRandom(seed * 31 + epoch);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        order = Shuffles.permutation(data.size(), seed, epoch);
     }
 
     @Override

@@ -23,7 +23,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import io.robustunit.attack.Attacks;
 import io.robustunit.data.InputRange;
 import io.robustunit.data.LabelledDataset;
-import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.Dl4jClassifiers;
 
 class AdversarialTrainerTest {

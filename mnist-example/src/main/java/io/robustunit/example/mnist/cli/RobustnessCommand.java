@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-import io.robustunit.attack.Attack;
 import io.robustunit.attack.Attacks;
 import io.robustunit.attack.Epsilons;
 import io.robustunit.data.LabelledDataset;
