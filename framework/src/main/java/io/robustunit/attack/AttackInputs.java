@@ -49,6 +49,28 @@ final class AttackInputs {
         }
     }
 
+    /**
+     * All checks of {@link #check} plus, for L2, that ε fits the input box.
+     */
+    static void check(String attack, DifferentiableClassifier model, float[] inputs, int[] labels, int from, int count,
+                      float[] adversarial, InputRange range, Norm norm, double epsilon) {
+        check(attack, model, inputs, labels, from, count, adversarial, range);
+        if (norm == Norm.L2) {
+            checkL2Budget(attack, epsilon, range, model.inputSize());
+        }
+    }
+
+    /** @return the classes the loss is taken against: the labels, or each example's target if there is a rule */
+    static int[] goals(DifferentiableClassifier model, float[] inputs, int[] labels, int from, int count,
+                       TargetRule target) {
+        if (target == null) {
+            return labels;
+        }
+        int[] goal = new int[from + count];
+        target.targets(model, inputs, labels, from, count, goal);
+        return goal;
+    }
+
     static void checkL2Budget(String attack, double epsilon, InputRange range, int inputSize) {
         double max = range.width() * Math.sqrt(inputSize);
         if (epsilon > max) {

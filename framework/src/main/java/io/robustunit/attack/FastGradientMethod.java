@@ -100,18 +100,9 @@ public final class FastGradientMethod implements Attack {
     @Override
     public void generate(DifferentiableClassifier model, float[] inputs, int[] labels, int from, int count,
                          float[] adversarial) {
-        AttackInputs.check(name(), model, inputs, labels, from, count, adversarial, range);
-        int d = model.inputSize();
-        if (norm == Norm.L2) {
-            AttackInputs.checkL2Budget(name(), epsilon, range, d);
-        }
-        int[] goal = labels;
-        float step = (float) epsilon;
-        if (target != null) {
-            goal = new int[from + count];
-            target.targets(model, inputs, labels, from, count, goal);
-            step = -step;
-        }
+        AttackInputs.check(name(), model, inputs, labels, from, count, adversarial, range, norm, epsilon);
+        int[] goal = AttackInputs.goals(model, inputs, labels, from, count, target);
+        float step = target == null ? (float) epsilon : (float) -epsilon;
         model.lossGradient(inputs, goal, from, count, adversarial,
                 norm == Norm.LINF ? Steps.sign(step, range) : Steps.l2(step, range));
     }

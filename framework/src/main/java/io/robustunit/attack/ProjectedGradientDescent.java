@@ -193,18 +193,10 @@ public final class ProjectedGradientDescent implements Attack {
     @Override
     public void generate(DifferentiableClassifier model, float[] inputs, int[] labels, int from, int count,
                          float[] adversarial) {
-        AttackInputs.check(name(), model, inputs, labels, from, count, adversarial, range);
+        AttackInputs.check(name(), model, inputs, labels, from, count, adversarial, range, norm, epsilon);
         int d = model.inputSize();
-        if (norm == Norm.L2) {
-            AttackInputs.checkL2Budget(name(), epsilon, range, d);
-        }
-        int[] goal = labels;
-        float alpha = (float) stepSize;
-        if (target != null) {
-            goal = new int[from + count];
-            target.targets(model, inputs, labels, from, count, goal);
-            alpha = -alpha;
-        }
+        int[] goal = AttackInputs.goals(model, inputs, labels, from, count, target);
+        float alpha = target == null ? (float) stepSize : (float) -stepSize;
         float eps = (float) epsilon;
         float[] clean = Arrays.copyOfRange(inputs, from * d, (from + count) * d);
         int[] rowGoal = Arrays.copyOfRange(goal, from, from + count);
