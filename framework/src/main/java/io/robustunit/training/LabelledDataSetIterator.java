@@ -1,14 +1,7 @@
 package io.robustunit.training;
 
-import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.stream.IntStream;
-
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.robustunit.data.LabelledDataset;
@@ -18,18 +11,10 @@ import io.robustunit.data.LabelledDataset;
  * every epoch by a seeded generator: epoch {@code k} of a given seed always sees the same order. Labels are
  * class indices {@code [batch, 1]} for sparse cross-entropy, or one-hot {@code [batch, classes]}.
  */
-public final class LabelledDataSetIterator implements DataSetIterator {
+public final class LabelledDataSetIterator extends ShuffledIterator {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient LabelledDataset data;
-    private final int batchSize;
-    private final boolean sparseLabels;
-    private final long seed;
-    private final boolean shuffle;
-    private int epoch;
-    private int[] order;
-    private int cursor;
     private transient DataSetPreProcessor preProcessor;
 
     /**
@@ -41,37 +26,18 @@ public final class LabelledDataSetIterator implements DataSetIterator {
      */
     public LabelledDataSetIterator(LabelledDataset data, int batchSize, boolean sparseLabels, boolean shuffle,
                                    long seed) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1 but was " + batchSize);
-        }
-        this.data = data;
-        this.batchSize = batchSize;
-        this.sparseLabels = sparseLabels;
-        this.shuffle = shuffle;
-        this.seed = seed;
-        reset();
+        super(data, batchSize, sparseLabels, shuffle, seed, 0);
     }
 
     @Override
     public DataSet next(int num) {
-        if (!hasNext()) {
-            throw new NoSuchElementException("epoch finished");
-        }
-        int count = Math.min(num, order.length - cursor);
+        int[] rows = take(num);
         int d = data.featureCount();
-        float[] x = new float[count * d];
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, count, sparseLabels ? 1 : data.numClasses());
-        for (int i = 0; i < count; i++) {
-            int example = order[cursor + i];
-            data.copyFeatures(example, 1, x, i * d);
-            if (sparseLabels) {
-                labels.putScalar(i, 0, data.label(example));
-            } else {
-                labels.putScalar(i, data.label(example), 1.0);
-            }
+        float[] x = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            data.copyFeatures(rows[i], 1, x, i * d);
         }
-        cursor += count;
-        DataSet batch = new DataSet(Nd4j.create(x, new long[] {count, d}, 'c'), labels);
+        DataSet batch = new DataSet(Nd4j.create(x, new long[] {rows.length, d}, 'c'), labels(rows, 1));
         if (preProcessor != null) {
             preProcessor.preProcess(batch);
         }
@@ -79,50 +45,8 @@ public final class LabelledDataSetIterator implements DataSetIterator {
     }
 
     @Override
-    public DataSet next() {
-        return next(batchSize);
-    }
-
-    @Override
-    public boolean hasNext() {
-        return cursor < order.length;
-    }
-
-    @Override
-    public int inputColumns() {
-        return data.featureCount();
-    }
-
-    @Override
-    public int totalOutcomes() {
-        return data.numClasses();
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
     public boolean asyncSupported() {
         return true;
-    }
-
-    /** Starts the next epoch, in a new order when shuffling. */
-    @Override
-    public void reset() {
-        order = shuffle ? Shuffles.permutation(data.size(), seed, epoch++) : IntStream.range(0, data.size()).toArray();
-        cursor = 0;
-    }
-
-    @Override
-    public int batch() {
-        return batchSize;
-    }
-
-    /** @return the number of minibatches per epoch */
-    public int batchesPerEpoch() {
-        return (data.size() + batchSize - 1) / batchSize;
     }
 
     @Override
@@ -133,10 +57,5 @@ public final class LabelledDataSetIterator implements DataSetIterator {
     @Override
     public DataSetPreProcessor getPreProcessor() {
         return preProcessor;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return null;
     }
 }

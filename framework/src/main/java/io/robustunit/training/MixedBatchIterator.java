@@ -1,13 +1,8 @@
 package io.robustunit.training;
 
-import java.util.List;
-import java.util.NoSuchElementException;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.robustunit.attack.Attack;
@@ -22,7 +17,7 @@ import io.robustunit.model.DifferentiableClassifier;
  * measured on M2.1, a mask of 2 scales the output layer's update by 4 and the hidden layers' by less, so they
  * cannot express α.) It is never prefetched asynchronously, which would attack stale parameters.
  */
-final class MixedBatchIterator implements DataSetIterator {
+final class MixedBatchIterator extends ShuffledIterator {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,132 +26,66 @@ final class MixedBatchIterator implements DataSetIterator {
         Attack forBatch(int epoch, int batch);
     }
 
-    private final transient LabelledDataset data;
-    private final transient DifferentiableClassifier live;
-    private final transient AttackSource attacks;
-    private final int batchSize;
-    private final boolean sparseLabels;
-    private final int cleanCopies;
-    private final int adversarialCopies;
-    private final long seed;
-    private int epoch;
-    private int batch;
-    private int[] order;
-    private int cursor;
-    private transient BatchListener listener;
-
     /** Told before each minibatch is handed to DL4J. */
     interface BatchListener {
         void batchReady(int epoch, int batch, int batches);
     }
 
+    private final transient DifferentiableClassifier live;
+    private final transient AttackSource attacks;
+    private final int cleanCopies;
+    private final int adversarialCopies;
+    private int batch;
+    private int batchEpoch;
+    private transient BatchListener listener;
+
     MixedBatchIterator(LabelledDataset data, DifferentiableClassifier live, AttackSource attacks, int batchSize,
                        boolean sparseLabels, int cleanCopies, int adversarialCopies, long seed) {
-        this.data = data;
+        super(data, batchSize, sparseLabels, true, seed, 1);
         this.live = live;
         this.attacks = attacks;
-        this.batchSize = batchSize;
-        this.sparseLabels = sparseLabels;
         this.cleanCopies = cleanCopies;
         this.adversarialCopies = adversarialCopies;
-        this.seed = seed;
-        this.epoch = 0;
-        startEpoch();
     }
 
     void setListener(BatchListener batchListener) {
         this.listener = batchListener;
     }
 
-    int batchesPerEpoch() {
-        return (data.size() + batchSize - 1) / batchSize;
-    }
-
-    private void startEpoch() {
-        epoch++;
-        batch = 0;
-        cursor = 0;
-        order = Shuffles.permutation(data.size(), seed, epoch);
-    }
-
     @Override
     public DataSet next(int num) {
-        if (!hasNext()) {
-            throw new NoSuchElementException("epoch finished");
+        int[] examples = take(num);
+        if (batchEpoch != epoch()) {
+            batchEpoch = epoch();
+            batch = 0;
         }
-        int count = Math.min(num, order.length - cursor);
+        batch++;
+        int count = examples.length;
         int d = data.featureCount();
         float[] clean = new float[count * d];
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
-            int example = order[cursor + i];
-            data.copyFeatures(example, 1, clean, i * d);
-            labels[i] = data.label(example);
+            data.copyFeatures(examples[i], 1, clean, i * d);
+            labels[i] = data.label(examples[i]);
         }
-        cursor += count;
-        batch++;
         if (listener != null) {
-            listener.batchReady(epoch, batch, batchesPerEpoch());
+            listener.batchReady(epoch(), batch, batchesPerEpoch());
         }
         float[] adversarial = new float[count * d];
         if (adversarialCopies > 0) {
-            attacks.forBatch(epoch, batch).generate(live, clean, labels, 0, count, adversarial);
+            attacks.forBatch(epoch(), batch).generate(live, clean, labels, 0, count, adversarial);
         }
         int copies = cleanCopies + adversarialCopies;
         float[] rows = new float[copies * count * d];
-        INDArray y = Nd4j.zeros(DataType.FLOAT, (long) copies * count, sparseLabels ? 1 : data.numClasses());
         for (int c = 0; c < copies; c++) {
             System.arraycopy(c < cleanCopies ? clean : adversarial, 0, rows, c * count * d, count * d);
-            for (int i = 0; i < count; i++) {
-                int row = c * count + i;
-                if (sparseLabels) {
-                    y.putScalar(row, 0, labels[i]);
-                } else {
-                    y.putScalar(row, labels[i], 1.0);
-                }
-            }
         }
-        return new DataSet(Nd4j.create(rows, new long[] {(long) copies * count, d}, 'c'), y);
-    }
-
-    @Override
-    public DataSet next() {
-        return next(batchSize);
-    }
-
-    @Override
-    public boolean hasNext() {
-        return cursor < order.length;
-    }
-
-    @Override
-    public int inputColumns() {
-        return data.featureCount();
-    }
-
-    @Override
-    public int totalOutcomes() {
-        return data.numClasses();
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
+        return new DataSet(Nd4j.create(rows, new long[] {(long) copies * count, d}, 'c'), labels(examples, copies));
     }
 
     @Override
     public boolean asyncSupported() {
         return false;
-    }
-
-    @Override
-    public void reset() {
-        startEpoch();
-    }
-
-    @Override
-    public int batch() {
-        return batchSize;
     }
 
     @Override
@@ -166,11 +95,6 @@ final class MixedBatchIterator implements DataSetIterator {
 
     @Override
     public DataSetPreProcessor getPreProcessor() {
-        return null;
-    }
-
-    @Override
-    public List<String> getLabels() {
         return null;
     }
 }
