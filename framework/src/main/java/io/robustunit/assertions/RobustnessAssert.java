@@ -1,9 +1,12 @@
 package io.robustunit.assertions;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import org.assertj.core.api.AbstractAssert;
 
 import io.robustunit.metrics.EvaluationResult;
-import io.robustunit.report.TextTable;
 
 /**
  * Fluent assertions on an {@link EvaluationResult}, with AssertJ's message layout:
@@ -17,6 +20,7 @@ import io.robustunit.report.TextTable;
  * </pre>
  * Thresholds are fractions in {@code [0, 1]}.
  */
+@API(status = STABLE, since = "0.1")
 public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, EvaluationResult> {
 
     RobustnessAssert(EvaluationResult actual) {
@@ -75,9 +79,9 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Eva
     private RobustnessAssert atLeast(String quantity, double value, double minimum) {
         checkFraction(minimum);
         if (!(value >= minimum)) {
-            failWithActualExpectedAndMessage(TextTable.percent(value), TextTable.percent(minimum),
+            failWithActualExpectedAndMessage(percent(value), percent(minimum),
                     "%nExpecting %s of:%n  %s%nto be at least:%n  %s%nbut was:%n  %s", quantity, subject(),
-                    TextTable.percent(minimum), TextTable.percent(value));
+                    percent(minimum), percent(value));
         }
         return myself;
     }
@@ -85,9 +89,9 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Eva
     private RobustnessAssert atMost(String quantity, double value, double maximum) {
         checkFraction(maximum);
         if (!(value <= maximum)) {
-            failWithActualExpectedAndMessage(TextTable.percent(value), TextTable.percent(maximum),
+            failWithActualExpectedAndMessage(percent(value), percent(maximum),
                     "%nExpecting %s of:%n  %s%nto be at most:%n  %s%nbut was:%n  %s", quantity, subject(),
-                    TextTable.percent(maximum), TextTable.percent(value));
+                    percent(maximum), percent(value));
         }
         return myself;
     }
@@ -100,5 +104,9 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Eva
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be a fraction in [0, 1] but was " + threshold);
         }
+    }
+
+    private static String percent(double fraction) {
+        return Double.isNaN(fraction) ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f%%", 100 * fraction);
     }
 }

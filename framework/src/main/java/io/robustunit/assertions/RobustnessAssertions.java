@@ -1,5 +1,9 @@
 package io.robustunit.assertions;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import io.robustunit.metrics.EvaluationResult;
 
 /**
@@ -10,6 +14,7 @@ import io.robustunit.metrics.EvaluationResult;
  * assertThat(result).hasAdversarialAccuracyAtLeast(0.8).hasAccuracyDropAtMost(0.1);
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class RobustnessAssertions {
 
     private RobustnessAssertions() {

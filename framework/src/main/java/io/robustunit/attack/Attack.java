@@ -1,6 +1,10 @@
 package io.robustunit.attack;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Map;
+
+import org.apiguardian.api.API;
 
 import io.robustunit.data.InputRange;
 import io.robustunit.data.LabelledDataset;
@@ -12,6 +16,7 @@ import io.robustunit.model.DifferentiableClassifier;
  *
  * @see Attacks
  */
+@API(status = STABLE, since = "0.1")
 public interface Attack {
 
     /** @return the attack's short name, e.g. {@code FGSM} or {@code PGD} */

@@ -1,5 +1,9 @@
 package io.robustunit.attack;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import io.robustunit.data.InputRange;
 
 /**
@@ -12,6 +16,7 @@ import io.robustunit.data.InputRange;
  * Attacks.pgd(0.1).withSteps(40).withRandomStart(42)
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class Attacks {
 
     private Attacks() {

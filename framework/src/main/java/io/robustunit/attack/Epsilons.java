@@ -3,7 +3,7 @@ package io.robustunit.attack;
 import java.math.BigDecimal;
 
 /** Formatting and validation of perturbation budgets. */
-public final class Epsilons {
+final class Epsilons {
 
     private Epsilons() {
     }
@@ -12,7 +12,7 @@ public final class Epsilons {
      * @param epsilon a budget
      * @return its shortest decimal form, e.g. {@code 0.05} or {@code 0.1}
      */
-    public static String format(double epsilon) {
+    static String format(double epsilon) {
         if (!Double.isFinite(epsilon)) {
             return String.valueOf(epsilon);
         }

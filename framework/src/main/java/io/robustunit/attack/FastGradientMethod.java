@@ -1,8 +1,11 @@
 package io.robustunit.attack;
 
-import java.util.LinkedHashMap;
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Map;
 import java.util.Objects;
+
+import org.apiguardian.api.API;
 
 import io.robustunit.data.InputRange;
 import io.robustunit.model.DifferentiableClassifier;
@@ -16,48 +19,17 @@ import io.robustunit.model.DifferentiableClassifier;
  * </ul>
  * {@code J} is each example's own cross-entropy and {@code clip} keeps every feature in {@link #range()}.
  */
-public final class FastGradientMethod implements Attack {
-
-    private final double epsilon;
-    private final Norm norm;
-    private final InputRange range;
-    private final TargetRule target;
+@API(status = STABLE, since = "0.1")
+public final class FastGradientMethod extends GradientAttack {
 
     FastGradientMethod(double epsilon, Norm norm, InputRange range, TargetRule target) {
-        this.norm = Objects.requireNonNull(norm, "norm");
-        this.range = Objects.requireNonNull(range, "range");
-        this.target = target;
-        this.epsilon = epsilon;
-        if (norm == Norm.LINF) {
-            Epsilons.checkLinf(name(), epsilon, range);
-        } else {
-            Epsilons.checkPositive(name(), "epsilon", epsilon);
-        }
+        super(epsilon, norm, range, target);
     }
 
+    /** @return {@code FGSM} for L∞, {@code FGM} for L2 */
     @Override
     public String name() {
-        return norm == Norm.LINF ? "FGSM" : "FGM";
-    }
-
-    @Override
-    public double epsilon() {
-        return epsilon;
-    }
-
-    @Override
-    public Norm norm() {
-        return norm;
-    }
-
-    @Override
-    public InputRange range() {
-        return range;
-    }
-
-    /** @return the target rule, or {@code null} for an untargeted attack */
-    public TargetRule targetRule() {
-        return target;
+        return norm() == Norm.LINF ? "FGSM" : "FGM";
     }
 
     @Override
@@ -87,14 +59,7 @@ public final class FastGradientMethod implements Attack {
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("attack", name());
-        p.put("norm", norm.symbol());
-        p.put("epsilon", Epsilons.format(epsilon));
-        p.put("targeted", target == null ? "no" : target.description());
-        p.put("range", range.toString());
-        return p;
+    void addParameters(Map<String, String> parameters) {
     }
 
     @Override
@@ -105,15 +70,5 @@ public final class FastGradientMethod implements Attack {
         float step = target == null ? (float) epsilon : (float) -epsilon;
         model.lossGradient(inputs, goal, from, count, adversarial,
                 norm == Norm.LINF ? Steps.sign(step, range) : Steps.l2(step, range));
-    }
-
-    @Override
-    public String displayName() {
-        return Epsilons.displayName(name(), epsilon, norm, target);
-    }
-
-    @Override
-    public String toString() {
-        return displayName() + " " + parameters();
     }
 }

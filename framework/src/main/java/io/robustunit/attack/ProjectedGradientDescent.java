@@ -1,10 +1,13 @@
 package io.robustunit.attack;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+
+import org.apiguardian.api.API;
 
 import io.robustunit.data.InputRange;
 import io.robustunit.model.DifferentiableClassifier;
@@ -18,7 +21,8 @@ import io.robustunit.model.GradientStep;
  * ε-ball; each example's draw depends only on the seed and the example's row, so results do not depend on
  * the batch size.
  */
-public final class ProjectedGradientDescent implements Attack {
+@API(status = STABLE, since = "0.1")
+public final class ProjectedGradientDescent extends GradientAttack {
 
     /** The default number of steps. */
     public static final int DEFAULT_STEPS = 20;
@@ -26,30 +30,18 @@ public final class ProjectedGradientDescent implements Attack {
     /** The default step size, as a multiple of {@code ε/steps} (Madry et al.'s 2.5). */
     public static final double DEFAULT_STEP_FACTOR = 2.5;
 
-    private final double epsilon;
-    private final Norm norm;
-    private final InputRange range;
     private final int steps;
     private final double stepSize;
     private final boolean randomStart;
     private final long seed;
-    private final TargetRule target;
 
     ProjectedGradientDescent(double epsilon, Norm norm, InputRange range, int steps, double stepSize,
                              boolean randomStart, long seed, TargetRule target) {
-        this.epsilon = epsilon;
-        this.norm = Objects.requireNonNull(norm, "norm");
-        this.range = Objects.requireNonNull(range, "range");
+        super(epsilon, norm, range, target);
         this.steps = steps;
         this.stepSize = stepSize;
         this.randomStart = randomStart;
         this.seed = seed;
-        this.target = target;
-        if (norm == Norm.LINF) {
-            Epsilons.checkLinf(name(), epsilon, range);
-        } else {
-            Epsilons.checkPositive(name(), "epsilon", epsilon);
-        }
         if (steps < 1) {
             throw new IllegalArgumentException(name() + " steps must be >= 1 but was " + steps);
         }
@@ -64,21 +56,6 @@ public final class ProjectedGradientDescent implements Attack {
     @Override
     public String name() {
         return "PGD";
-    }
-
-    @Override
-    public double epsilon() {
-        return epsilon;
-    }
-
-    @Override
-    public Norm norm() {
-        return norm;
-    }
-
-    @Override
-    public InputRange range() {
-        return range;
     }
 
     /** @return the number of gradient steps */
@@ -99,11 +76,6 @@ public final class ProjectedGradientDescent implements Attack {
     /** @return the seed of the random start */
     public long seed() {
         return seed;
-    }
-
-    /** @return the target rule, or {@code null} for an untargeted attack */
-    public TargetRule targetRule() {
-        return target;
     }
 
     /**
@@ -162,11 +134,6 @@ public final class ProjectedGradientDescent implements Attack {
         return new ProjectedGradientDescent(epsilon, norm, range, steps, stepSize, true, newSeed, target);
     }
 
-    /** @return this attack starting from the clean input (the basic iterative method) */
-    public ProjectedGradientDescent withoutRandomStart() {
-        return new ProjectedGradientDescent(epsilon, norm, range, steps, stepSize, false, 0L, target);
-    }
-
     /**
      * @param rule how to pick each example's target class
      * @return a targeted version of this attack
@@ -177,17 +144,10 @@ public final class ProjectedGradientDescent implements Attack {
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("attack", name());
-        p.put("norm", norm.symbol());
-        p.put("epsilon", Epsilons.format(epsilon));
+    void addParameters(Map<String, String> p) {
         p.put("steps", String.valueOf(steps));
         p.put("stepSize", Epsilons.format(stepSize));
         p.put("randomStart", randomStart ? "seed " + seed : "no");
-        p.put("targeted", target == null ? "no" : target.description());
-        p.put("range", range.toString());
-        return p;
     }
 
     @Override
@@ -248,15 +208,5 @@ public final class ProjectedGradientDescent implements Attack {
         double u1 = 1.0 - random.nextDouble();
         double u2 = random.nextDouble();
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
-    @Override
-    public String displayName() {
-        return Epsilons.displayName(name(), epsilon, norm, target);
-    }
-
-    @Override
-    public String toString() {
-        return displayName() + " " + parameters();
     }
 }

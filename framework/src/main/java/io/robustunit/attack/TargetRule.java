@@ -1,10 +1,15 @@
 package io.robustunit.attack;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import io.robustunit.model.DifferentiableClassifier;
 
 /**
  * How a targeted attack picks the class each example should be pushed into.
  */
+@API(status = STABLE, since = "0.1")
 public interface TargetRule {
 
     /**

@@ -1,5 +1,7 @@
 package io.robustunit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,8 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
+import org.apiguardian.api.API;
+
 /**
  * The contents of one IDX file (the format of MNIST, Fashion-MNIST, EMNIST and KMNIST): an element type,
  * a list of dimensions and the elements in row-major order. Gzipped and raw files are both read; which
@@ -21,6 +25,7 @@ import java.util.zip.ZipException;
  * dimensions and a payload of exactly the declared size. Any violation is an {@link IdxFormatException}
  * that names the file and the problem.
  */
+@API(status = STABLE, since = "0.1")
 public final class IdxArray {
 
     private static final int GZIP_MAGIC_0 = 0x1f;

@@ -1,6 +1,11 @@
 package io.robustunit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /** The element types an IDX file can declare in the third byte of its magic number. */
+@API(status = STABLE, since = "0.1")
 public enum IdxType {
     UNSIGNED_BYTE(0x08, 1),
     SIGNED_BYTE(0x09, 1),

@@ -1,5 +1,9 @@
 package io.robustunit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The closed interval {@code [lower, upper]} that every input feature lies in, e.g. {@code [0, 1]} for
  * pixels scaled by 1/255. Attacks clip their results to it.
@@ -7,6 +11,7 @@ package io.robustunit.data;
  * @param lower the smallest valid feature value
  * @param upper the largest valid feature value
  */
+@API(status = STABLE, since = "0.1")
 public record InputRange(float lower, float upper) {
 
     /** The unit interval {@code [0, 1]}: pixel intensities divided by 255. */

@@ -1,5 +1,7 @@
 package io.robustunit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,12 +10,15 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
+import org.apiguardian.api.API;
+
 /**
  * An immutable set of labelled examples: {@code size} rows of {@code featureCount} float features in
  * row-major order, each within a declared {@link InputRange}, and one int label per row in
  * {@code [0, numClasses)}. Everything is validated on construction, so code that receives a dataset
  * can rely on it.
  */
+@API(status = STABLE, since = "0.1")
 public final class LabelledDataset {
 
     private final String name;

@@ -1,5 +1,9 @@
 package io.robustunit.junit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import io.robustunit.attack.Attack;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.EvaluationResult;
@@ -8,6 +12,7 @@ import io.robustunit.metrics.EvaluationResult;
  * The examples one {@link AdversarialTest} invocation attacked, injectable as a parameter: each clean
  * input with its adversarial version, its label and both predictions.
  */
+@API(status = STABLE, since = "0.1")
 public final class AdversarialBatch {
 
     private final LabelledDataset clean;

@@ -1,5 +1,7 @@
 package io.robustunit.junit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -7,17 +9,20 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.apiguardian.api.API;
+
 import io.robustunit.attack.Norm;
 
 /**
- * Class-level defaults for every {@link AdversarialTest} in the class and its nested classes. An attribute
- * set on the method wins; one left at its sentinel here falls through to the configuration parameter and
- * then the built-in default. The nearest enclosing class's annotation applies.
+ * Class-level defaults for every {@link AdversarialTest} in the class and its nested classes. An attribute set on
+ * the method wins; one left unset here falls through to the configuration parameter and then the built-in default.
+ * The nearest enclosing class's annotation applies.
  */
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
+@API(status = STABLE, since = "0.1")
 public @interface AdversarialDefaults {
 
     /** @return see {@link AdversarialTest#epsilon()} */
@@ -46,4 +51,7 @@ public @interface AdversarialDefaults {
 
     /** @return see {@link AdversarialTest#gateMode()} */
     GateMode gateMode() default GateMode.DEFAULT;
+
+    /** @return see {@link AdversarialTest#name()} */
+    String name() default "";
 }

@@ -2,7 +2,6 @@ package io.robustunit.junit;
 
 import java.lang.reflect.Method;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.MediaType;
@@ -16,31 +15,34 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 import org.opentest4j.AssertionFailedError;
 
 import io.robustunit.metrics.EvaluationResult;
+import io.robustunit.report.BaselineVerdict;
 import io.robustunit.report.ExampleImages;
 import io.robustunit.report.HtmlSummary;
 
 /**
- * One (attack, ε) invocation: it injects the attack's outcome into the method's parameters and, after the
- * body returns, checks the thresholds.
+ * One (attack, ε) invocation: it injects the attack's outcome into the method's parameters and, after the body
+ * returns, checks the thresholds and the baseline.
  */
 final class AdversarialInvocation implements TestTemplateInvocationContext {
 
     private static final java.util.logging.Logger LOG =
             java.util.logging.Logger.getLogger(AdversarialTestExtension.class.getName());
 
-    private final InvocationSpec spec;
-    private final AdversarialSettings settings;
-    private final ClassResources resources;
+    /** What every invocation of one method shares. */
+    record Context(TestSettings settings, Fixtures fixtures, RunReports run, ClassReportCollector collector) {
+    }
 
-    AdversarialInvocation(InvocationSpec spec, AdversarialSettings settings, ClassResources resources) {
-        this.spec = spec;
-        this.settings = settings;
-        this.resources = resources;
+    private final TestSettings.Invocation invocation;
+    private final Context shared;
+
+    AdversarialInvocation(TestSettings.Invocation invocation, Context shared) {
+        this.invocation = invocation;
+        this.shared = shared;
     }
 
     @Override
     public String getDisplayName(int invocationIndex) {
-        return spec.displayName();
+        return invocation.displayName();
     }
 
     @Override
@@ -49,7 +51,8 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
     }
 
     private Outcome outcome() {
-        return resources.outcome(spec, settings.batchSize, ConfigurationErrors.where(settings.method));
+        TestSettings settings = shared.settings();
+        return Outcomes.of(shared.fixtures(), invocation.spec(), settings.batchSize, settings.where());
     }
 
     /** Supplies {@link AdversarialBatch}, {@link EvaluationResult} and {@link AttackInfo} parameters. */
@@ -68,29 +71,34 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
             if (type == AdversarialBatch.class) {
                 return outcome.batch();
             }
-            return type == EvaluationResult.class ? outcome.result() : outcome.info();
+            return type == EvaluationResult.class ? outcome.result() : outcome.info(invocation.displayName());
         }
     }
 
-    /** Runs the body, then the gate; publishes the numbers either way. */
+    /** Runs the body, then the gate, then the baseline; records the numbers either way. */
     private final class Gatekeeper implements InvocationInterceptor {
 
         @Override
-        public void interceptTestTemplateMethod(Invocation<Void> invocation,
-                                                ReflectiveInvocationContext<Method> invocationContext,
+        public void interceptTestTemplateMethod(Invocation<Void> call, ReflectiveInvocationContext<Method> method,
                                                 ExtensionContext context) throws Throwable {
+            TestSettings settings = shared.settings();
             Outcome outcome = outcome();
-            RobustnessGate gate = new RobustnessGate(settings, outcome);
+            RobustnessGate gate = new RobustnessGate(settings, outcome, invocation.displayName());
             context.publishReportEntry(gate.reportEntry());
             boolean passed = false;
+            BaselineVerdict verdict = BaselineVerdict.of(BaselineVerdict.NOT_COMPARED);
             try {
-                invocation.proceed();
+                call.proceed();
                 checkGate(gate, outcome, context);
-                new BaselineCheck(resources.run(), settings, resources).check(outcome, context);
+                BaselineCheck baseline = new BaselineCheck(shared.run(), settings, shared.fixtures());
+                verdict = baseline.compare(outcome);
+                context.publishReportEntry("robustunit.baseline", baseline.describe(verdict, outcome));
+                baseline.enforce(verdict, outcome, invocation.displayName());
                 passed = true;
             } finally {
-                ExampleImages pictures = Records.examples(settings, outcome);
-                resources.record(Records.result(settings, outcome, passed), pictures);
+                ExampleImages pictures = Records.examples(settings, outcome, invocation.displayName());
+                shared.collector().record(outcome, Records.result(settings, outcome, invocation.displayName(), passed,
+                        verdict), pictures);
                 pictures.png().ifPresent(png -> attach(context, png));
             }
         }
@@ -98,7 +106,7 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
         /** Attaches the examples picture to the test's report where the launcher keeps files; never fails. */
         private void attach(ExtensionContext context, byte[] png) {
             try {
-                context.publishFile(HtmlSummary.fileStem(spec.displayName()) + ".png", MediaType.IMAGE_PNG,
+                context.publishFile(HtmlSummary.fileStem(invocation.displayName()) + ".png", MediaType.IMAGE_PNG,
                         path -> Files.write(path, png));
             } catch (RuntimeException e) {
                 LOG.fine(() -> "RobustUnit: the launcher does not take files (" + e.getMessage() + ")");
@@ -107,22 +115,23 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
 
         private void checkGate(RobustnessGate gate, Outcome outcome, ExtensionContext context) {
             try {
-                gate.check(ConfigurationErrors.where(settings.method));
+                gate.check();
             } catch (AssertionFailedError failure) {
-                if (settings.hardening == null) {
+                HardenOnFailure hardening = shared.settings().hardening;
+                if (hardening == null) {
                     throw failure;
                 }
-                throw withHardenedCandidate(failure, outcome, context);
+                throw withHardenedCandidate(failure, hardening, outcome, context);
             }
         }
 
-        private AssertionFailedError withHardenedCandidate(AssertionFailedError failure, Outcome outcome,
-                                                           ExtensionContext context) {
-            Hardening.Key key = Hardening.key(settings.hardening, spec,
-                    settings.method.getDeclaringClass().getSimpleName(), settings.method.getName());
-            Path directory = Path.of(context.getConfigurationParameter(HardenOnFailure.DIRECTORY_PROPERTY)
-                    .orElse(HardenOnFailure.DEFAULT_DIRECTORY));
-            Hardening.Result result = resources.hardened(key, outcome, directory);
+        private AssertionFailedError withHardenedCandidate(AssertionFailedError failure, HardenOnFailure hardening,
+                                                           Outcome outcome, ExtensionContext context) {
+            Hardening.Key key = Hardening.key(hardening, invocation.spec(), shared.settings());
+            Fixtures fixtures = shared.fixtures();
+            Hardening.Result result = fixtures.store().getOrComputeIfAbsent(key, k -> Hardening.run(key,
+                    fixtures.model(), fixtures.trainingData(), outcome, shared.run().settings.hardenedDirectory()),
+                    Hardening.Result.class);
             return new AssertionFailedError(failure.getMessage() + "\n  " + result.describe() + "\n",
                     failure.getExpected().getValue(), failure.getActual().getValue());
         }

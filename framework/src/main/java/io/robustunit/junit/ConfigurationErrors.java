@@ -4,7 +4,7 @@ import java.lang.reflect.Method;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
-/** Builds the messages of configuration errors: the annotation, where it is, the rule and the value. */
+/** Builds the messages of configuration errors: the annotation or parameter, where it is, the rule and the value. */
 final class ConfigurationErrors {
 
     private ConfigurationErrors() {
@@ -22,5 +22,10 @@ final class ConfigurationErrors {
     static ExtensionConfigurationException of(String annotation, String where, String problem) {
         return new ExtensionConfigurationException("Configuration error: @" + annotation + " on [" + where + "] "
                 + problem);
+    }
+
+    static ExtensionConfigurationException parameter(String key, String expected, String value) {
+        return new ExtensionConfigurationException("Configuration error: configuration parameter " + key + " must be "
+                + expected + " but was [" + value + "]");
     }
 }

@@ -1,18 +1,27 @@
 package io.robustunit.junit;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Enumeration;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.logging.Logger;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Reads RobustUnit's configuration parameters ({@code junit-platform.properties} or {@code -D}). An invalid
- * value is not an error: it is logged as a warning and the built-in default applies.
+ * RobustUnit's configuration parameters ({@code junit-platform.properties} or {@code -D}), read strictly: a value
+ * that is present is used or is a configuration error, and a {@code robustunit.*} key that no setting has is an
+ * error too, so that a typo can never switch a gate off.
  */
 final class ConfigurationParameters {
 
-    private static final Logger LOG = Logger.getLogger(AdversarialTestExtension.class.getName());
+    static final String PREFIX = "robustunit.";
 
     private final ExtensionContext context;
 
@@ -20,48 +29,59 @@ final class ConfigurationParameters {
         this.context = context;
     }
 
+    /** @return the raw value, blank values included */
+    Optional<String> get(String key) {
+        return context.getConfigurationParameter(key);
+    }
+
     /**
-     * @param key the parameter
-     * @param parser turns the text into a value, throwing {@link IllegalArgumentException} naming the rule
-     * @param fallback the built-in default, described in the warning
+     * @param value the resolved setting of a parameter that is present
+     * @throws ExtensionConfigurationException naming the key, the value and what is allowed if it is invalid
      */
-    <T> Optional<T> get(String key, Function<String, T> parser, String fallback) {
-        Optional<String> raw = context.getConfigurationParameter(key).map(String::trim).filter(s -> !s.isEmpty());
+    <T> Optional<T> parse(Setting<T> setting, io.robustunit.attack.Norm norm) {
+        Optional<String> raw = get(setting.key);
         if (raw.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(parser.apply(raw.get()));
-        } catch (RuntimeException e) {
-            LOG.warning(() -> "RobustUnit: ignoring configuration parameter " + key + "=" + raw.get() + ": "
-                    + e.getMessage() + "; using " + fallback);
-            return Optional.empty();
+            return Optional.of(setting.parse(raw.get(), norm));
+        } catch (IllegalArgumentException e) {
+            throw ConfigurationErrors.parameter(setting.key, setting.expected(norm), raw.get());
         }
     }
 
-    static double fraction(String text) {
-        double v;
-        try {
-            v = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be a number in [0, 1]", e);
+    /**
+     * @throws ExtensionConfigurationException if a system property or {@code junit-platform.properties} names a
+     *         {@code robustunit.*} key that is not a setting
+     */
+    static void checkKeys(Set<String> known) {
+        Set<String> unknown = new TreeSet<>();
+        Stream.concat(System.getProperties().stringPropertyNames().stream(), propertiesFileKeys().stream())
+                .filter(k -> k.startsWith(PREFIX) && !known.contains(k)).forEach(unknown::add);
+        if (!unknown.isEmpty()) {
+            throw new ExtensionConfigurationException("Configuration error: unknown configuration parameter "
+                    + String.join(", ", unknown) + "; RobustUnit's parameters are " + new TreeSet<>(known));
         }
-        if (!(v >= 0 && v <= 1)) {
-            throw new IllegalArgumentException("must be in [0, 1]");
-        }
-        return v;
     }
 
-    static int atLeast(String text, int min) {
-        int v;
+    private static Set<String> propertiesFileKeys() {
+        Set<String> keys = new TreeSet<>();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            return keys;
+        }
         try {
-            v = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be an integer >= " + min, e);
+            Enumeration<URL> files = loader.getResources("junit-platform.properties");
+            while (files.hasMoreElements()) {
+                Properties properties = new Properties();
+                try (InputStream in = files.nextElement().openStream()) {
+                    properties.load(in);
+                }
+                keys.addAll(properties.stringPropertyNames());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read junit-platform.properties", e);
         }
-        if (v < min) {
-            throw new IllegalArgumentException("must be an integer >= " + min);
-        }
-        return v;
+        return keys;
     }
 }

@@ -73,9 +73,25 @@ final class Declaration<A extends Annotation> {
         return onClass;
     }
 
-    /** @return whether the value comes from a field, which the test class owns */
-    boolean isField() {
-        return member instanceof Field;
+    /**
+     * IDX files named on a class by {@link TestData} or {@link TrainingData}.
+     *
+     * @param images the images, a classpath resource or {@code file:PATH}
+     * @param labels the labels, likewise
+     * @param name the name for reports; empty for the image file's name
+     */
+    record IdxLocation(String images, String labels, String name) {
+    }
+
+    /** @return the IDX files named on the class, or {@code null} for a field or method */
+    IdxLocation idxLocation() {
+        if (onClass instanceof TestData d) {
+            return new IdxLocation(d.images(), d.labels(), d.name());
+        }
+        if (onClass instanceof TrainingData d) {
+            return new IdxLocation(d.images(), d.labels(), d.name());
+        }
+        return null;
     }
 
     /** Reads the field or calls the method. */

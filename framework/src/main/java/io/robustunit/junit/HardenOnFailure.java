@@ -1,11 +1,15 @@
 package io.robustunit.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+
+import org.apiguardian.api.API;
 
 import io.robustunit.training.TrainingGenerator;
 
@@ -23,6 +27,7 @@ import io.robustunit.training.TrainingGenerator;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface HardenOnFailure {
 
     /** Configuration parameter naming the directory hardened models are written to. */

@@ -5,18 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import io.robustunit.attack.Attacks;
-import io.robustunit.attack.Epsilons;
 import io.robustunit.attack.Norm;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.RobustnessEvaluator;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.model.Dl4jModels;
+import io.robustunit.model.DifferentiableClassifier;
+import io.robustunit.model.TrainableNetwork;
 import io.robustunit.report.TextTable;
 import io.robustunit.training.AdversarialTrainer;
 import io.robustunit.training.TrainingGenerator;
@@ -47,46 +43,49 @@ final class Hardening {
         String describe() {
             return String.format(Locale.ROOT, "a hardened candidate reaches %s (FGSM) / %s (PGD-%d) at ε=%s with clean "
                     + "accuracy %s; saved to %s", TextTable.percent(fgsm), TextTable.percent(pgd), pgdSteps,
-                    Epsilons.format(epsilon), TextTable.percent(clean), file);
+                    Settings.format(epsilon), TextTable.percent(clean), file);
         }
     }
 
-    static Key key(HardenOnFailure h, InvocationSpec spec, String testClass, String method) {
-        double epsilon = h.epsilon() != AdversarialTest.NOT_SET ? h.epsilon() : spec.epsilon();
-        if (h.epsilon() == AdversarialTest.NOT_SET && spec.norm() != Norm.LINF) {
-            throw new ExtensionConfigurationException("Configuration error: @HardenOnFailure on [" + testClass + "."
-                    + method + "()] trains with L∞ attacks; set its epsilon for an " + spec.norm().symbol() + " test");
+    static Key key(HardenOnFailure h, InvocationSpec spec, TestSettings settings) {
+        if (Double.isNaN(h.epsilon()) && spec.norm() != Norm.LINF) {
+            throw ConfigurationErrors.of("HardenOnFailure", settings.where(), "trains with L∞ attacks; set its "
+                    + "epsilon for an " + spec.norm().symbol() + " test");
         }
-        String stem = testClass + "." + method + "-" + spec.kind() + "-eps" + Epsilons.format(spec.epsilon());
+        double epsilon = Double.isNaN(h.epsilon()) ? spec.epsilon() : h.epsilon();
+        String stem = settings.method.getDeclaringClass().getSimpleName() + "." + settings.method.getName() + "-"
+                + spec.attackName() + "-eps" + Settings.format(spec.epsilon());
         return new Key(spec, h.generator(), h.epochs(), h.samples(), h.alpha(), h.batchSize(), epsilon, h.pgdSteps(),
                 stem);
     }
 
     static Result run(Key key, ModelHandle model, LabelledDataset training, Outcome outcome, Path directory) {
         if (model.network == null) {
-            throw new ExtensionConfigurationException("Configuration error: @HardenOnFailure needs a DL4J network, but "
-                    + model.name + " is a " + model.classifier.getClass().getName());
+            throw new ExtensionConfigurationException("Configuration error: @HardenOnFailure needs a trainable network "
+                    + "(a DL4J MultiLayerNetwork or ComputationGraph), but " + model.name + " is a "
+                    + model.classifier.getClass().getName());
         }
-        Model copy = model.network instanceof MultiLayerNetwork network ? network.clone()
-                : ((ComputationGraph) model.network).clone();
         InvocationSpec spec = key.spec();
+        LabelledDataset sample = outcome.sample();
         LabelledDataset train = key.samples() == 0 || key.samples() >= training.size() ? training
                 : training.stratifiedSample(key.samples(), spec.seed());
-        AdversarialTrainer.of(key.generator(), key.epsilon()).alpha(key.alpha()).epochs(key.epochs())
-                .batchSize(key.batchSize()).seed(spec.seed()).train(copy, train, outcome.sample(), report -> { });
-        LabelledDataset sample = outcome.sample();
-        RobustnessEvaluator evaluator = RobustnessEvaluator.of(Dl4jClassifiers.of(copy));
-        double fgsm = evaluator.evaluate(sample, Attacks.fgm(spec.epsilon(), spec.norm(), sample.range()))
-                .adversarialAccuracy();
-        double pgd = evaluator.evaluate(sample, Attacks.pgd(spec.epsilon(), spec.norm(), sample.range())
-                .withSteps(key.pgdSteps())).adversarialAccuracy();
-        double clean = evaluator.evaluateClean(sample).accuracy();
-        Path file = directory.resolve(key.fileStem() + ".zip").toAbsolutePath().normalize();
-        try {
-            Dl4jModels.save(copy, file, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the hardened model to " + file, e);
+        try (TrainableNetwork copy = model.network.copy()) {
+            AdversarialTrainer.of(key.generator(), key.epsilon()).alpha(key.alpha()).epochs(key.epochs())
+                    .batchSize(key.batchSize()).seed(spec.seed()).train(copy, train, sample, report -> { });
+            DifferentiableClassifier hardened = copy.classifier();
+            RobustnessEvaluator evaluator = RobustnessEvaluator.of(hardened);
+            double fgsm = evaluator.evaluate(sample, Attacks.fgm(spec.epsilon(), spec.norm(), sample.range()))
+                    .adversarialAccuracy();
+            double pgd = evaluator.evaluate(sample, Attacks.pgd(spec.epsilon(), spec.norm(), sample.range())
+                    .withSteps(key.pgdSteps())).adversarialAccuracy();
+            double clean = evaluator.evaluateClean(sample).accuracy();
+            Path file = directory.resolve(key.fileStem() + ".zip").toAbsolutePath().normalize();
+            try {
+                copy.save(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save the hardened model to " + file, e);
+            }
+            return new Result(clean, fgsm, pgd, key.pgdSteps(), spec.epsilon(), file);
         }
-        return new Result(clean, fgsm, pgd, key.pgdSteps(), spec.epsilon(), file);
     }
 }

@@ -9,20 +9,44 @@ import io.robustunit.attack.TargetRule;
 import io.robustunit.data.InputRange;
 
 /**
- * What one invocation attacks with. Equal specifications give equal results on the same model and data,
- * which makes it the key of the per-class result cache.
+ * What one invocation attacks with. Equal specifications give equal results on the same model and data, which
+ * makes it the key of the per-class result cache.
  */
-record InvocationSpec(AttackKind kind, double epsilon, Norm norm, int samples, long seed, PgdSpec pgd,
-                      TargetSpec target) {
+record InvocationSpec(AttackPlan plan, double epsilon, Norm norm, int samples, long seed) {
 
-    /** PGD's settings; a step size of {@link AdversarialTest#NOT_SET} means {@code 2.5·ε/steps}. */
-    record PgdSpec(int steps, double stepSize, boolean randomStart) {
+    /** Which attack an invocation runs. */
+    sealed interface AttackPlan permits BuiltIn, Provided {
+
+        /** @return the attack's name, e.g. {@code FGSM}, {@code FGM} for L2, or a provider's name */
+        String name(Norm norm);
+
+        /** @return e.g. {@code targeted: next class}, or {@code null} for an untargeted attack */
+        String target();
     }
 
-    /** A targeted attack's rule. */
-    record TargetSpec(Target rule, int targetClass) {
-        TargetRule toRule() {
-            return switch (rule) {
+    /** A built-in attack with its settings; a PGD step size of {@code NaN} means {@code 2.5·ε/steps}. */
+    record BuiltIn(AttackKind kind, int steps, double stepSize, boolean randomStart, TargetChoice choice,
+                   int targetClass) implements AttackPlan {
+
+        static BuiltIn of(AttackKind kind, Pgd pgd, Targeted targeted) {
+            boolean iterative = kind == AttackKind.PGD && pgd != null;
+            return new BuiltIn(kind, iterative ? pgd.steps() : ProjectedGradientDescent.DEFAULT_STEPS,
+                    iterative ? pgd.stepSize() : Double.NaN, iterative && pgd.randomStart(),
+                    targeted == null ? null : targeted.value(), targeted == null ? 0 : targeted.targetClass());
+        }
+
+        @Override
+        public String name(Norm norm) {
+            return kind == AttackKind.FGSM && norm == Norm.L2 ? "FGM" : kind.name();
+        }
+
+        @Override
+        public String target() {
+            return choice == null ? null : rule().description();
+        }
+
+        TargetRule rule() {
+            return switch (choice) {
                 case NEXT_CLASS -> TargetRule.nextClass();
                 case LEAST_LIKELY -> TargetRule.leastLikely();
                 case FIXED_CLASS -> TargetRule.fixed(targetClass);
@@ -30,29 +54,46 @@ record InvocationSpec(AttackKind kind, double epsilon, Norm norm, int samples, l
         }
     }
 
-    /** @return e.g. {@code FGSM ε=0.05}, {@code PGD ε=0.1 (L2, targeted: next class)}, as the attack names itself */
-    String displayName() {
-        return toAttack(InputRange.of(0, Math.max(1, epsilon))).displayName();
+    /** An attack of the user's, made by an {@link AttackProvider}. */
+    record Provided(Class<? extends AttackProvider> type, String providerName) implements AttackPlan {
+
+        @Override
+        public String name(Norm norm) {
+            return providerName;
+        }
+
+        @Override
+        public String target() {
+            return null;
+        }
+    }
+
+    /** @return the attack's name, e.g. {@code FGSM} */
+    String attackName() {
+        return plan.name(norm);
     }
 
     /**
      * @param range the data's input range, which the attack clips to
      * @return the attack
-     * @throws IllegalArgumentException if ε does not fit the range
+     * @throws IllegalArgumentException if ε does not fit the range, or a provider's attack does not match the
+     *         invocation
      */
     Attack toAttack(InputRange range) {
-        TargetRule rule = target == null ? null : target.toRule();
-        if (kind == AttackKind.FGSM) {
+        if (plan instanceof Provided provided) {
+            return ProvidedAttacks.create(provided, new AttackContext(epsilon, norm, range, seed));
+        }
+        BuiltIn builtIn = (BuiltIn) plan;
+        TargetRule rule = builtIn.choice() == null ? null : builtIn.rule();
+        if (builtIn.kind() == AttackKind.FGSM) {
             FastGradientMethod fgm = Attacks.fgm(epsilon, norm, range);
             return rule == null ? fgm : fgm.targeted(rule);
         }
-        PgdSpec settings = pgd == null ? new PgdSpec(ProjectedGradientDescent.DEFAULT_STEPS, AdversarialTest.NOT_SET, false)
-                : pgd;
-        ProjectedGradientDescent attack = Attacks.pgd(epsilon, norm, range).withSteps(settings.steps());
-        if (settings.stepSize() != AdversarialTest.NOT_SET) {
-            attack = attack.withStepSize(settings.stepSize());
+        ProjectedGradientDescent attack = Attacks.pgd(epsilon, norm, range).withSteps(builtIn.steps());
+        if (!Double.isNaN(builtIn.stepSize())) {
+            attack = attack.withStepSize(builtIn.stepSize());
         }
-        if (settings.randomStart()) {
+        if (builtIn.randomStart()) {
             attack = attack.withRandomStart(seed);
         }
         return rule == null ? attack : attack.targeted(rule);

@@ -1,10 +1,14 @@
 package io.robustunit.junit;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+
+import org.apiguardian.api.API;
 
 /**
  * Declares the model the class's {@link AdversarialTest}s attack, once per class. Either
@@ -21,6 +25,7 @@ import java.lang.annotation.Target;
 @Target({ElementType.FIELD, ElementType.METHOD, ElementType.TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@API(status = STABLE, since = "0.1")
 public @interface ModelUnderTest {
 
     /** @return on a class: the model's classpath resource, or {@code file:PATH}; elsewhere empty */

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.report.Baseline;
+import io.robustunit.report.BaselineVerdict;
 import io.robustunit.report.ExampleImages;
 import io.robustunit.report.ResultRecord;
 
@@ -21,35 +22,31 @@ final class Records {
     private Records() {
     }
 
-    static String testId(AdversarialSettings settings) {
-        return settings.method.getDeclaringClass().getName() + "#" + settings.method.getName();
-    }
-
-    static ResultRecord result(AdversarialSettings settings, Outcome outcome, boolean passed) {
+    static ResultRecord result(TestSettings settings, Outcome outcome, String displayName, boolean passed,
+                               BaselineVerdict baseline) {
         EvaluationResult r = outcome.result();
         Map<String, String> thresholds = new LinkedHashMap<>();
         settings.minAdversarialAccuracy.ifPresent(v -> thresholds.put("minAdversarialAccuracy", String.valueOf(v)));
         settings.maxAccuracyDrop.ifPresent(v -> thresholds.put("maxAccuracyDrop", String.valueOf(v)));
         thresholds.put("gateMode", settings.gateMode.name());
-        return new ResultRecord(settings.method.getName() + "()", outcome.spec().displayName(),
-                outcome.info().attack().parameters(), outcome.spec().epsilon(), r.size(), outcome.info().datasetSize(),
+        return new ResultRecord(settings.method.getName() + "()", displayName, r.attack().parameters(), outcome.spec().epsilon(), r.size(), outcome.datasetSize(),
                 outcome.spec().seed(), r.clean().correct(), r.adversarial().correct(), r.cleanAccuracy(),
                 r.adversarialAccuracy(), r.adversarialAccuracyInterval().lower(), r.adversarialAccuracyInterval().upper(),
                 r.attackSuccessRate(), r.clean().meanConfidence(), r.adversarial().meanConfidence(),
                 r.clean().perClassAccuracy(), r.adversarial().perClassAccuracy(),
                 r.adversarial().confusionMatrix().counts(), r.attackSeconds(), r.totalSeconds(),
-                passed ? "passed" : "failed", thresholds);
+                passed ? "passed" : "failed", thresholds, baseline);
     }
 
-    static Baseline.Entry baselineEntry(AdversarialSettings settings, Outcome outcome) {
+    static Baseline.Entry baselineEntry(TestSettings settings, Outcome outcome) {
         EvaluationResult r = outcome.result();
-        return new Baseline.Entry(testId(settings), outcome.info().attack().parameters(), r.size(), outcome.spec().seed(),
+        return new Baseline.Entry(settings.testId(), r.attack().parameters(), r.size(), outcome.spec().seed(),
                 r.adversarial().correct(), r.adversarialAccuracy(), r.cleanAccuracy(), outcome.modelDigest(),
                 outcome.model());
     }
 
     /** The most confidently fooled examples first, then the first others, up to {@link #EXAMPLES}. */
-    static ExampleImages examples(AdversarialSettings settings, Outcome outcome) {
+    static ExampleImages examples(TestSettings settings, Outcome outcome, String displayName) {
         EvaluationResult r = outcome.result();
         Set<Integer> chosen = new LinkedHashSet<>();
         r.worstExamples(EXAMPLES / 2).forEach(m -> chosen.add(m.index()));
@@ -82,7 +79,7 @@ final class Records {
             outcome.sample().copyFeatures(i, 1, clean[k], 0);
             adversarial[k] = r.adversarialExample(i);
         }
-        return new ExampleImages(settings.method.getName() + "()", outcome.spec().displayName(), indices, labels,
+        return new ExampleImages(settings.method.getName() + "()", displayName, indices, labels,
                 cleanPredictions, cleanConfidence, adversarialPredictions, adversarialConfidence, clean, adversarial,
                 new float[] {outcome.sample().range().lower(), outcome.sample().range().upper()});
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.opentest4j.AssertionFailedError;
 
-import io.robustunit.attack.Epsilons;
+import io.robustunit.attack.Attack;
 import io.robustunit.attack.ProjectedGradientDescent;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.WilsonInterval;
@@ -19,14 +19,16 @@ final class RobustnessGate {
     /** How many fooled examples a failure lists. */
     static final int WORST_EXAMPLES = 5;
 
-    private final AdversarialSettings settings;
+    private final TestSettings settings;
     private final Outcome outcome;
+    private final String displayName;
     private final EvaluationResult result;
     private final double gated;
 
-    RobustnessGate(AdversarialSettings settings, Outcome outcome) {
+    RobustnessGate(TestSettings settings, Outcome outcome, String displayName) {
         this.settings = settings;
         this.outcome = outcome;
+        this.displayName = displayName;
         this.result = outcome.result();
         WilsonInterval interval = result.adversarialAccuracyInterval();
         this.gated = switch (settings.gateMode) {
@@ -39,7 +41,7 @@ final class RobustnessGate {
     /** @return the numbers of this invocation, for the test report */
     Map<String, String> reportEntry() {
         Map<String, String> entry = new LinkedHashMap<>();
-        entry.put("robustunit.attack", outcome.spec().displayName());
+        entry.put("robustunit.attack", displayName);
         entry.put("cleanAccuracy", format(result.cleanAccuracy()));
         entry.put("adversarialAccuracy", format(result.adversarialAccuracy()));
         entry.put("adversarialAccuracy95", interval());
@@ -58,7 +60,7 @@ final class RobustnessGate {
     }
 
     /** @throws AssertionFailedError with every number needed to act, if a threshold is missed */
-    void check(String where) {
+    void check() {
         boolean minMissed = settings.minAdversarialAccuracy.isPresent()
                 && gated < settings.minAdversarialAccuracy.getAsDouble();
         boolean dropMissed = settings.maxAccuracyDrop.isPresent() && gatedDrop() > settings.maxAccuracyDrop.getAsDouble();
@@ -79,7 +81,7 @@ final class RobustnessGate {
             expected = "<= " + points(max);
             actual = points(gatedDrop());
         }
-        String message = outcome.spec().displayName() + " on " + where + ": " + headline + "\n\n" + details(minMissed,
+        String message = displayName + " on " + settings.where() + ": " + headline + "\n\n" + details(minMissed,
                 dropMissed);
         throw new AssertionFailedError(message, expected, actual);
     }
@@ -89,9 +91,9 @@ final class RobustnessGate {
         TextTable table = new TextTable("", "").leftAligned(1);
         table.row("attack", describeAttack());
         table.row("norm", spec.norm().symbol());
-        table.row("ε", Epsilons.format(spec.epsilon()));
-        table.row("samples", result.size() + " of " + outcome.info().datasetSize()
-                + (result.size() < outcome.info().datasetSize() ? ", stratified" : ""));
+        table.row("ε", Settings.format(spec.epsilon()));
+        table.row("samples", result.size() + " of " + outcome.datasetSize()
+                + (result.size() < outcome.datasetSize() ? ", stratified" : ""));
         table.row("seed", spec.seed());
         table.row("model", outcome.model() + " (parameters sha256 " + outcome.modelDigest() + ")");
         table.row("data", outcome.dataset());
@@ -107,13 +109,15 @@ final class RobustnessGate {
     }
 
     private String describeAttack() {
-        var attack = outcome.info().attack();
+        Attack attack = result.attack();
+        String target = outcome.spec().plan().target();
         StringBuilder out = new StringBuilder(attack.name());
-        out.append(outcome.spec().target() == null ? ", untargeted"
-                : ", targeted: " + outcome.spec().target().toRule().description());
+        out.append(target == null ? ", untargeted" : ", targeted: " + target);
         if (attack instanceof ProjectedGradientDescent pgd) {
-            out.append(", ").append(pgd.steps()).append(" steps of ").append(Epsilons.format(pgd.stepSize()))
+            out.append(", ").append(pgd.steps()).append(" steps of ").append(Settings.format(pgd.stepSize()))
                     .append(pgd.randomStart() ? ", random start" : ", no random start");
+        } else if (outcome.spec().plan() instanceof InvocationSpec.Provided) {
+            out.append(", ").append(attack.parameters());
         }
         return out.toString();
     }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -19,64 +18,33 @@ import io.robustunit.report.ClassReport;
 import io.robustunit.report.HtmlSummary;
 
 /**
- * What one test run shares across classes: where reports go, the baseline to compare with, and the class
- * reports for the HTML summary. It lives in the root context's store; when the run ends it writes the
- * summary and, when asked to, the updated baseline.
+ * What one test run shares across classes: its settings, the baseline to compare with, the results to record into
+ * it, and the class reports for the HTML summary. It lives in the root context's store; when the run ends it
+ * records the baseline update first, then writes the summary, so that a failing report never costs the baseline.
  */
 final class RunReports implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AdversarialTestExtension.class.getName());
-    private static final Object KEY = RunReports.class;
 
-    /** How a baseline comparison treats sampling noise. */
-    enum BaselineMode {
-        /** Regression when the measured accuracy is below the baseline by more than the tolerance. */
-        POINT_ESTIMATE,
-        /** Regression only when even the upper bound of the 95% Wilson interval is. */
-        WILSON
-    }
-
-    final Path directory;
-    final Path baselineFile;
-    final boolean updateBaseline;
-    final double tolerance;
-    final BaselineMode mode;
+    final RunSettings settings;
     private final List<ClassReport> reports = new ArrayList<>();
     private final List<Baseline.Entry> baselineUpdates = new ArrayList<>();
     private Optional<Baseline> baseline;
     private BaselineException baselineError;
 
-    private RunReports(ConfigurationParameters parameters, ExtensionContext context) {
-        this.directory = Path.of(context.getConfigurationParameter(AdversarialTest.REPORTS_DIRECTORY_PROPERTY)
-                .orElse(AdversarialTest.DEFAULT_REPORTS_DIRECTORY));
-        this.baselineFile = Path.of(context.getConfigurationParameter(AdversarialTest.BASELINE_FILE_PROPERTY)
-                .orElse(AdversarialTest.DEFAULT_BASELINE_FILE));
-        this.updateBaseline = parameters.get(AdversarialTest.BASELINE_UPDATE_PROPERTY, RunReports::bool, "false")
-                .orElse(false);
-        this.tolerance = parameters.get(AdversarialTest.BASELINE_TOLERANCE_PROPERTY, ConfigurationParameters::fraction,
-                "the default 0.01").orElse(AdversarialTest.DEFAULT_BASELINE_TOLERANCE);
-        this.mode = parameters.get(AdversarialTest.BASELINE_MODE_PROPERTY,
-                text -> BaselineMode.valueOf(text.toUpperCase(Locale.ROOT)), "the default POINT_ESTIMATE")
-                .orElse(BaselineMode.POINT_ESTIMATE);
+    private RunReports(RunSettings settings) {
+        this.settings = settings;
     }
 
-    private static boolean bool(String text) {
-        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException("must be true or false");
-        }
-        return Boolean.parseBoolean(text);
-    }
-
+    /**
+     * @return the run's reports, created by the first test that asks
+     * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException if a run-wide setting is invalid,
+     *         for every test that asks
+     */
     static RunReports of(ExtensionContext context) {
         Store store = context.getRoot().getStore(AdversarialTestExtension.NAMESPACE);
-        synchronized (RunReports.class) {
-            RunReports existing = store.get(KEY, RunReports.class);
-            if (existing == null) {
-                existing = new RunReports(new ConfigurationParameters(context), context);
-                store.put(KEY, existing);
-            }
-            return existing;
-        }
+        return store.getOrComputeIfAbsent(RunReports.class, k -> new RunReports(RunSettings.resolve(context)),
+                RunReports.class);
     }
 
     /**
@@ -89,7 +57,7 @@ final class RunReports implements AutoCloseable {
         }
         if (baseline == null) {
             try {
-                baseline = Baseline.read(baselineFile);
+                baseline = Baseline.read(settings.baselineFile());
             } catch (BaselineException e) {
                 baselineError = e;
                 throw e;
@@ -108,17 +76,28 @@ final class RunReports implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        Path file = settings.baselineFile();
         try {
-            if (!reports.isEmpty()) {
-                Path page = HtmlSummary.write(directory, reports, Instant.now());
-                LOG.info(() -> "RobustUnit: robustness report written to " + page.toAbsolutePath());
-            }
-            if (updateBaseline && !baselineUpdates.isEmpty()) {
-                Baseline current = baseline().orElse(Baseline.empty());
-                current.with(baselineUpdates).write(baselineFile);
-                LOG.info(() -> "RobustUnit: baseline " + baselineFile.toAbsolutePath() + " updated with "
+            if (settings.updateBaseline() && !baselineUpdates.isEmpty()) {
+                Baseline.update(file, baselineUpdates);
+                System.out.println("RobustUnit: baseline " + file.toAbsolutePath() + " updated with "
                         + baselineUpdates.size() + " results");
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("RobustUnit could not update the baseline " + file.toAbsolutePath(), e);
+        } finally {
+            writeSummary();
+        }
+    }
+
+    private void writeSummary() {
+        if (reports.isEmpty()) {
+            return;
+        }
+        Path directory = settings.reportsDirectory();
+        try {
+            Path page = HtmlSummary.write(directory, reports, Instant.now());
+            LOG.info(() -> "RobustUnit: robustness report written to " + page.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException("RobustUnit could not write its reports to " + directory.toAbsolutePath(), e);
         }

@@ -1,8 +1,13 @@
 package io.robustunit.metrics;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Accuracy, confidence, per-class accuracy and confusion matrix of one set of predictions.
  */
+@API(status = STABLE, since = "0.1")
 public final class ClassificationSummary {
 
     private final int size;

@@ -1,8 +1,13 @@
 package io.robustunit.metrics;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Arrays;
 
+import org.apiguardian.api.API;
+
 /** Counts of (true class, predicted class) pairs. */
+@API(status = STABLE, since = "0.1")
 public final class ConfusionMatrix {
 
     private final long[][] counts;

@@ -1,8 +1,12 @@
 package io.robustunit.metrics;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+
+import org.apiguardian.api.API;
 
 import io.robustunit.attack.Attack;
 
@@ -10,6 +14,7 @@ import io.robustunit.attack.Attack;
  * The outcome of attacking a labelled dataset: per-example clean and adversarial predictions with their
  * confidence, the adversarial examples themselves, and the summary metrics.
  */
+@API(status = STABLE, since = "0.1")
 public final class EvaluationResult {
 
     private final Attack attack;
@@ -100,11 +105,6 @@ public final class EvaluationResult {
     /** @return {@code cleanAccuracy() − adversarialAccuracy()} */
     public double accuracyDrop() {
         return cleanAccuracy() - adversarialAccuracy();
-    }
-
-    /** @return the number of examples classified correctly before the attack */
-    public int initiallyCorrect() {
-        return clean.correct();
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.robustunit.metrics;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
+
+import org.apiguardian.api.API;
 
 import io.robustunit.attack.Attack;
 import io.robustunit.data.LabelledDataset;
@@ -13,6 +17,7 @@ import io.robustunit.model.DifferentiableClassifier;
  * EvaluationResult r = RobustnessEvaluator.of(model).batchSize(1000).evaluate(testSet, Attacks.fgsm(0.1));
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class RobustnessEvaluator {
 
     /** The default number of examples attacked at once. */

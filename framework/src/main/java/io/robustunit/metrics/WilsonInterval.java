@@ -1,5 +1,9 @@
 package io.robustunit.metrics;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The Wilson score interval for a binomial proportion: where the true accuracy plausibly lies given
  * {@code successes} out of {@code trials}. Unlike the normal approximation it stays inside {@code [0, 1]}
@@ -8,6 +12,7 @@ package io.robustunit.metrics;
  * @param lower the lower bound
  * @param upper the upper bound
  */
+@API(status = STABLE, since = "0.1")
 public record WilsonInterval(double lower, double upper) {
 
     /** The z-score of a two-sided 95% interval. */

@@ -1,5 +1,9 @@
 package io.robustunit.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * A classifier the attacks can query: class probabilities for a batch, and the gradient of each example's
  * cross-entropy loss with respect to its input. This is the only view of a model the framework needs;
@@ -12,6 +16,7 @@ package io.robustunit.model;
  *
  * <p>Implementations say whether they are safe for concurrent use; see {@link #isThreadSafe()}.
  */
+@API(status = STABLE, since = "0.1")
 public interface DifferentiableClassifier {
 
     /** @return the number of input features per example */

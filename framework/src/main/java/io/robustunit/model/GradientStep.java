@@ -1,5 +1,9 @@
 package io.robustunit.model;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Turns one example's loss gradient into its output row, e.g. {@code clip(x + ε·sign(g))}. Attacks pass it
  * to {@link DifferentiableClassifier#lossGradient(float[], int[], int, int, float[], GradientStep)} so that
@@ -7,6 +11,7 @@ package io.robustunit.model;
  * memory and reading it back.
  */
 @FunctionalInterface
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface GradientStep {
 
     /**

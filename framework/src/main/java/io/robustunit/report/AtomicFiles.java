@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * goes to a temporary file in the same directory, is forced to disk, and is then renamed over the target.
  * If writing fails, the target is untouched and the temporary file is removed.
  */
-public final class AtomicFiles {
+final class AtomicFiles {
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
@@ -51,6 +51,27 @@ public final class AtomicFiles {
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Deletes the temporary files that writers of {@code target} killed mid-write left beside it. Call it only while
+     * no other writer can be writing {@code target}, e.g. under a lock.
+     *
+     * @param target the file whose writers' leftovers to remove
+     * @throws IOException if the directory cannot be listed or a leftover cannot be deleted
+     */
+    static void removeStaleTemporaries(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        String prefix = "." + target.getFileName() + ".";
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path leftover : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(leftover);
+            }
         }
     }
 

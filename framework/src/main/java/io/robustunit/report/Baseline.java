@@ -1,17 +1,28 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
+import org.apiguardian.api.API;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -20,10 +31,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * every attack parameter (ε included), sample size and seed, so a changed parameter finds no entry instead of
  * a wrong one. Reading validates the whole file; a corrupt file is an error, never silently replaced.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Baseline {
 
     /** The schema identifier written into every baseline. */
     public static final String SCHEMA = "robustunit-baseline/1";
+
+    /** The suffix of the lock file that serializes updates, beside the baseline with a leading dot. */
+    public static final String LOCK_SUFFIX = ".lock";
+
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final Set<String> ENTRY_FIELDS = Set.of("test", "attack", "samples", "seed", "correct",
+            "adversarialAccuracy", "cleanAccuracy", "modelSha256", "modelName");
 
     private final Map<String, Entry> entries;
 
@@ -88,56 +109,111 @@ public final class Baseline {
         } catch (IOException e) {
             throw new BaselineException(file, "cannot be read (" + e + ")", e);
         }
+        return Optional.of(parse(file, text));
+    }
+
+    private static Baseline parse(Path file, String text) {
+        JsonNode root;
         try {
-            JsonNode root = ReportJson.MAPPER.readTree(text);
-            if (root == null || !root.isObject()) {
-                throw new BaselineException(file, "is not a JSON object", null);
-            }
-            if (!SCHEMA.equals(root.path("schema").asText(null))) {
-                throw new BaselineException(file, "has schema " + root.path("schema") + ", expected \"" + SCHEMA + "\"", null);
-            }
-            JsonNode list = root.path("entries");
-            if (!list.isArray()) {
-                throw new BaselineException(file, "has no \"entries\" array", null);
-            }
-            Map<String, Entry> entries = new TreeMap<>();
-            int index = 0;
-            for (JsonNode node : list) {
-                Entry entry = entry(file, index++, node);
-                if (entries.put(entry.key(), entry) != null) {
-                    throw new BaselineException(file, "lists " + entry.key() + " twice", null);
-                }
-            }
-            return Optional.of(new Baseline(entries));
+            root = STRICT.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BaselineException(file, "is not valid JSON (" + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ")", e);
         }
+        if (root == null || !root.isObject()) {
+            throw new BaselineException(file, "is not a JSON object", null);
+        }
+        onlyFields(file, "the top level", root, Set.of("schema", "entries"));
+        if (!SCHEMA.equals(root.path("schema").asText(null))) {
+            throw new BaselineException(file, "has schema " + root.path("schema") + ", expected \"" + SCHEMA + "\"", null);
+        }
+        JsonNode list = root.path("entries");
+        if (!list.isArray()) {
+            throw new BaselineException(file, "has no \"entries\" array", null);
+        }
+        Map<String, Entry> entries = new TreeMap<>();
+        int index = 0;
+        for (JsonNode node : list) {
+            Entry entry = entry(file, index++, node);
+            if (entries.put(entry.key(), entry) != null) {
+                throw new BaselineException(file, "lists " + entry.key() + " twice", null);
+            }
+        }
+        return new Baseline(entries);
     }
 
     private static Entry entry(Path file, int index, JsonNode node) {
         String where = "entry " + index;
-        Map<String, String> attack = new LinkedHashMap<>();
+        if (!node.isObject()) {
+            throw new BaselineException(file, where + " is not an object", null);
+        }
+        onlyFields(file, where, node, ENTRY_FIELDS);
         JsonNode attackNode = require(file, where, node, "attack");
         if (!attackNode.isObject() || !attackNode.has("epsilon")) {
             throw new BaselineException(file, where + " has no attack object with an epsilon", null);
         }
+        Map<String, String> attack = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = attackNode.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getValue().isTextual()) {
+                throw new BaselineException(file, where + " has attack parameter \"" + field.getKey()
+                        + "\" = " + field.getValue() + ", which is not a string", null);
+            }
             attack.put(field.getKey(), field.getValue().asText());
         }
-        int samples = require(file, where, node, "samples").asInt();
-        int correct = require(file, where, node, "correct").asInt();
-        double accuracy = require(file, where, node, "adversarialAccuracy").asDouble();
-        double clean = require(file, where, node, "cleanAccuracy").asDouble();
+        int samples = integer(file, where, node, "samples");
+        int correct = integer(file, where, node, "correct");
+        double accuracy = number(file, where, node, "adversarialAccuracy");
+        double clean = number(file, where, node, "cleanAccuracy");
         if (samples < 1 || correct < 0 || correct > samples || !(accuracy >= 0 && accuracy <= 1)
                 || Math.abs(accuracy - (double) correct / samples) > 1e-9 || !(clean >= 0 && clean <= 1)) {
             throw new BaselineException(file, where + " has inconsistent numbers: correct " + correct + " of " + samples
                     + ", adversarialAccuracy " + accuracy + ", cleanAccuracy " + clean, null);
         }
-        return new Entry(require(file, where, node, "test").asText(), Map.copyOf(attack), samples,
-                require(file, where, node, "seed").asLong(), correct, accuracy, clean,
-                require(file, where, node, "modelSha256").asText(), require(file, where, node, "modelName").asText());
+        JsonNode seed = require(file, where, node, "seed");
+        if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
+            throw typeError(file, where, "seed", seed, "a whole number");
+        }
+        return new Entry(text(file, where, node, "test"), Map.copyOf(attack), samples, seed.asLong(), correct,
+                accuracy, clean, text(file, where, node, "modelSha256"), text(file, where, node, "modelName"));
+    }
+
+    private static void onlyFields(Path file, String where, JsonNode node, Set<String> allowed) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                throw new BaselineException(file, where + " has the unknown field \"" + name + "\" (allowed: "
+                        + new TreeSet<>(allowed) + ")", null);
+            }
+        }
+    }
+
+    private static int integer(Path file, String where, JsonNode node, String field) {
+        JsonNode value = require(file, where, node, field);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw typeError(file, where, field, value, "a whole number");
+        }
+        return value.asInt();
+    }
+
+    private static double number(Path file, String where, JsonNode node, String field) {
+        JsonNode value = require(file, where, node, field);
+        if (!value.isNumber()) {
+            throw typeError(file, where, field, value, "a number");
+        }
+        return value.asDouble();
+    }
+
+    private static String text(Path file, String where, JsonNode node, String field) {
+        JsonNode value = require(file, where, node, field);
+        if (!value.isTextual()) {
+            throw typeError(file, where, field, value, "a string");
+        }
+        return value.asText();
+    }
+
+    private static BaselineException typeError(Path file, String where, String field, JsonNode value, String type) {
+        return new BaselineException(file, where + " has \"" + field + "\": " + value + ", which is not " + type, null);
     }
 
     private static JsonNode require(Path file, String where, JsonNode node, String field) {
@@ -198,12 +274,26 @@ public final class Baseline {
     }
 
     /**
-     * Writes the baseline atomically: a crash leaves the previous file intact.
+     * Merges entries into the baseline file, safely against other JVMs updating it at the same time: under an
+     * exclusive lock on {@value #LOCK_SUFFIX}-suffixed lock file beside it, the file is re-read, the entries merged
+     * in and the result written atomically. Temporary files that a killed writer left beside it are removed.
      *
-     * @param file the baseline file
-     * @throws IOException if writing fails
+     * @param file the baseline file; created if missing
+     * @param updates the entries to add or replace; every other entry is kept
+     * @return the merged baseline as written
+     * @throws IOException if the file cannot be locked or written; it is then unchanged
+     * @throws BaselineException if the existing file is corrupt; it is then unchanged
      */
-    public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, toJson());
+    public static Baseline update(Path file, Collection<Entry> updates) throws IOException {
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path lock = target.resolveSibling("." + target.getFileName() + LOCK_SUFFIX);
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            AtomicFiles.removeStaleTemporaries(target);
+            Baseline merged = read(target).orElse(empty()).with(updates);
+            AtomicFiles.writeString(target, merged.toJson());
+            return merged;
+        }
     }
 }

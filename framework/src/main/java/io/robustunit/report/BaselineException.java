@@ -1,8 +1,13 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.nio.file.Path;
 
+import org.apiguardian.api.API;
+
 /** A robustness baseline file that exists but cannot be used. It is never replaced automatically. */
+@API(status = INTERNAL, since = "0.1")
 public final class BaselineException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

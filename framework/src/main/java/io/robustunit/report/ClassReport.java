@@ -1,6 +1,10 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.List;
+
+import org.apiguardian.api.API;
 
 /**
  * Everything one test class's robustness tests measured: what was attacked and each invocation's numbers.
@@ -16,6 +20,7 @@ import java.util.List;
  * @param results one record per invocation, in the order they finished
  * @param examples images of attacked examples, for the HTML report; not written to JSON
  */
+@API(status = INTERNAL, since = "0.1")
 public record ClassReport(String testClass, String modelName, String modelSha256, String modelDescription,
                           String datasetName, int datasetSize, int features, int classes, List<ResultRecord> results,
                           List<ExampleImages> examples) {

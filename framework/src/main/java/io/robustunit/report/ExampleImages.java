@@ -1,5 +1,9 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A few attacked examples of one invocation, as pictures for the report: each clean input beside its
  * adversarial version, with the labels and predictions.
@@ -16,6 +20,7 @@ package io.robustunit.report;
  * @param adversarial the adversarial inputs
  * @param range the lower and upper bound of the inputs, for scaling to grey levels
  */
+@API(status = INTERNAL, since = "0.1")
 public record ExampleImages(String test, String displayName, int[] indices, int[] labels, int[] cleanPredictions,
                             float[] cleanConfidence, int[] adversarialPredictions, float[] adversarialConfidence,
                             float[][] clean, float[][] adversarial, float[] range) {

@@ -1,5 +1,7 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,11 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apiguardian.api.API;
+
 /**
  * The run's HTML summary: one self-contained page (styles inline, images as data URIs, no scripts, fonts or
  * remote resources) with, per test class, an accuracy-vs-ε chart per test, the metrics and per-class tables,
  * and grids of original vs adversarial examples. The charts and grids are also written as PNG files.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class HtmlSummary {
 
     /** The page's file name in the report directory. */
@@ -105,7 +110,7 @@ public final class HtmlSummary {
     private static void metricsTable(StringBuilder html, List<ResultRecord> results) {
         html.append("<table><tr><th>invocation</th><th>ε</th><th>samples</th><th>seed</th><th>clean</th>")
                 .append("<th>adversarial</th><th>95% Wilson CI</th><th>drop</th><th>attack success</th>")
-                .append("<th>attack s</th><th>status</th></tr>\n");
+                .append("<th>attack s</th><th>status</th><th>baseline</th></tr>\n");
         for (ResultRecord r : results) {
             html.append("<tr><td>").append(escape(r.displayName())).append("</td><td>").append(r.epsilon())
                     .append("</td><td>").append(r.samples()).append("</td><td>").append(r.seed()).append("</td><td>")
@@ -116,9 +121,16 @@ public final class HtmlSummary {
                     .append(String.format(Locale.ROOT, "%.2f pp", 100 * r.accuracyDrop())).append("</td><td>")
                     .append(TextTable.percent(r.attackSuccessRate())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.3f", r.attackSeconds())).append("</td><td class=\"")
-                    .append(r.status()).append("\">").append(r.status()).append("</td></tr>\n");
+                    .append("passed".equals(r.status()) ? "passed" : "failed").append("\">").append(escape(r.status()))
+                    .append("</td><td>").append(escape(baseline(r.baseline()))).append("</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    private static String baseline(BaselineVerdict verdict) {
+        return verdict.verdict() + (Double.isNaN(verdict.baselineAccuracy()) ? ""
+                : " (" + TextTable.percent(verdict.baselineAccuracy()) + ")") + (verdict.modelChanged() ? ", model changed"
+                : "");
     }
 
     private static void perClassTable(StringBuilder html, List<ResultRecord> results, int classes) {

@@ -1,7 +1,13 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+
+import org.apiguardian.api.API;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@value #SCHEMA_RESOURCE}. Fractions are numbers in [0, 1]; a fraction that is undefined (no example of a
  * class, no correct example to fool) is {@code null}.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ReportJson {
 
     /** The schema identifier written into every report. */
@@ -56,6 +63,21 @@ public final class ReportJson {
         }
     }
 
+    /**
+     * Writes the report atomically to {@code <directory>/<testClass>.json}.
+     *
+     * @param directory the report directory
+     * @param report the class report
+     * @param generated when the report was made
+     * @return the file written
+     * @throws IOException if it cannot be written
+     */
+    public static Path save(Path directory, ClassReport report, Instant generated) throws IOException {
+        Path file = directory.resolve(report.testClass() + ".json");
+        AtomicFiles.writeString(file, write(report, generated));
+        return file;
+    }
+
     private static ObjectNode result(ResultRecord r) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("test", r.test());
@@ -91,6 +113,10 @@ public final class ReportJson {
                 cells.add(v);
             }
         }
+        ObjectNode baseline = o.putObject("baseline");
+        baseline.put("verdict", r.baseline().verdict());
+        fraction(baseline, "baselineAdversarialAccuracy", r.baseline().baselineAccuracy());
+        baseline.put("modelChanged", r.baseline().modelChanged());
         ObjectNode timings = o.putObject("timings");
         timings.put("attackSeconds", r.attackSeconds());
         timings.put("totalSeconds", r.totalSeconds());

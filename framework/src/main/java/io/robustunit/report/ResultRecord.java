@@ -1,6 +1,10 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Map;
+
+import org.apiguardian.api.API;
 
 /**
  * One {@code @AdversarialTest} invocation as the reports record it.
@@ -28,13 +32,16 @@ import java.util.Map;
  * @param totalSeconds time for the whole evaluation
  * @param status {@code passed} or {@code failed}
  * @param thresholds the gate's thresholds and mode, as text
+ * @param baseline what the baseline comparison made of it
  */
+@API(status = INTERNAL, since = "0.1")
 public record ResultRecord(String test, String displayName, Map<String, String> attack, double epsilon, int samples,
                            int datasetSize, long seed, int correctClean, int correctAdversarial, double cleanAccuracy,
                            double adversarialAccuracy, double adversarialLower, double adversarialUpper,
                            double attackSuccessRate, double meanCleanConfidence, double meanAdversarialConfidence,
                            double[] perClassClean, double[] perClassAdversarial, long[][] confusion,
-                           double attackSeconds, double totalSeconds, String status, Map<String, String> thresholds) {
+                           double attackSeconds, double totalSeconds, String status, Map<String, String> thresholds,
+                           BaselineVerdict baseline) {
 
     /** @return the accuracy drop, clean minus adversarial */
     public double accuracyDrop() {

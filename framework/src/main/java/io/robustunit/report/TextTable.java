@@ -1,7 +1,11 @@
 package io.robustunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.ArrayList;
 import java.util.List;
+
+import org.apiguardian.api.API;
 
 /**
  * An aligned plain-text table for consoles and failure messages. Columns are right-aligned except the
@@ -12,6 +16,7 @@ import java.util.List;
  * String text = t.render("  ");
  * }</pre>
  */
+@API(status = INTERNAL, since = "0.1")
 public final class TextTable {
 
     private final List<String[]> rows = new ArrayList<>();

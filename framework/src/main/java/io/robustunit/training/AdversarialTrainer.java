@@ -1,16 +1,12 @@
 package io.robustunit.training;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.apiguardian.api.API;
 
 import io.robustunit.attack.Attack;
 import io.robustunit.attack.Attacks;
@@ -18,20 +14,20 @@ import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
+import io.robustunit.model.TrainableNetwork;
 
 /**
- * Adversarial training of a DL4J {@code MultiLayerNetwork} or single-input, single-output
- * {@code ComputationGraph}, with Goodfellow et al.'s mixed objective
- * {@code α·J(x, y) + (1 − α)·J(x_adv, y)}. {@code x_adv} is generated for every minibatch from the current
- * parameters by the chosen {@link TrainingGenerator}; the network's own updater and DL4J's iterator-based
- * {@code fit} do the rest. It trains the network it is given, from wherever that network is: pass a trained
- * network to fine-tune it, a freshly initialized one to train from scratch, and a {@code clone()} to keep
- * the original.
+ * Adversarial training with Goodfellow et al.'s mixed objective {@code α·J(x, y) + (1 − α)·J(x_adv, y)}.
+ * {@code x_adv} is generated for every minibatch from the current parameters by the chosen
+ * {@link TrainingGenerator}; the network's own loss and updater do the rest. It trains the network it is given,
+ * from wherever that network is: pass a trained network to fine-tune it, a freshly initialized one to train from
+ * scratch, and a copy to keep the original.
  * <pre>{@code
- * TrainingReport report = AdversarialTrainer.fgsm(0.1).epochs(5).batchSize(64).train(network, train, heldOut, p -> {});
+ * TrainingReport report = AdversarialTrainer.fgsm(0.1).epochs(5).batchSize(64)
+ *         .train(Dl4jModels.trainable(network), train, heldOut, epoch -> {});
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class AdversarialTrainer {
 
     /** α must be a multiple of one over this, as the mixed loss is realised by repeating examples. */
@@ -183,20 +179,18 @@ public final class AdversarialTrainer {
     }
 
     /**
-     * Trains {@code model} in place.
+     * Trains {@code network} in place.
      *
-     * @param model an initialized {@code MultiLayerNetwork} or {@code ComputationGraph} classifier
+     * @param network the network, e.g. {@code Dl4jModels.trainable(multiLayerNetwork)}
      * @param train the training data
      * @param heldOut data to measure clean and FGSM accuracy on after each epoch
      * @param progress told about each minibatch and epoch
      * @return what each epoch achieved and how long it took
+     * @throws IllegalArgumentException if the data do not fit the network
      */
-    public TrainingReport train(Model model, LabelledDataset train, LabelledDataset heldOut, Progress progress) {
-        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
-            throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph but got "
-                    + (model == null ? "null" : model.getClass().getName()));
-        }
-        DifferentiableClassifier live = Dl4jClassifiers.following(model);
+    public TrainingReport train(TrainableNetwork network, LabelledDataset train, LabelledDataset heldOut,
+                                Progress progress) {
+        DifferentiableClassifier live = network.liveClassifier();
         if (train.featureCount() != live.inputSize() || heldOut.featureCount() != live.inputSize()) {
             throw new IllegalArgumentException("the network expects " + live.inputSize() + " features per example but "
                     + "the training data have " + train.featureCount() + " and the held-out data " + heldOut.featureCount());
@@ -204,34 +198,21 @@ public final class AdversarialTrainer {
         int clean = (int) Math.rint(alpha * ALPHA_DENOMINATOR);
         int adversarial = ALPHA_DENOMINATOR - clean;
         int common = java.math.BigInteger.valueOf(clean).gcd(java.math.BigInteger.valueOf(adversarial)).intValue();
-        MixedBatchIterator iterator = new MixedBatchIterator(train, live,
+        MixedMinibatches batches = new MixedMinibatches(train, live,
                 (epoch, batch) -> attackFor(epoch, batch).withRange(train.range()), batchSize,
-                sparseLabels(model), clean / common, adversarial / common, seed);
-        iterator.setListener(progress::batchDone);
-        LossListener losses = new LossListener();
-        addListener(model, losses);
+                clean / common, adversarial / common, seed, progress::batchDone);
         List<EpochReport> reports = new ArrayList<>();
         double total = 0;
-        try {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                losses.reset();
-                long start = System.nanoTime();
-                if (model instanceof MultiLayerNetwork network) {
-                    network.fit(iterator);
-                } else {
-                    ((ComputationGraph) model).fit(iterator);
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                total += seconds;
-                EvaluationResult check = RobustnessEvaluator.of(Dl4jClassifiers.of(model))
-                        .evaluate(heldOut, Attacks.fgsm(epsilon).withRange(heldOut.range()));
-                EpochReport report = new EpochReport(epoch, losses.mean(), check.cleanAccuracy(),
-                        check.adversarialAccuracy(), seconds);
-                reports.add(report);
-                progress.epochDone(report);
-            }
-        } finally {
-            removeListener(model, losses);
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            double loss = network.fitEpoch(batches);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            total += seconds;
+            EvaluationResult check = RobustnessEvaluator.of(network.classifier())
+                    .evaluate(heldOut, Attacks.fgsm(epsilon).withRange(heldOut.range()));
+            EpochReport report = new EpochReport(epoch, loss, check.cleanAccuracy(), check.adversarialAccuracy(), seconds);
+            reports.add(report);
+            progress.epochDone(report);
         }
         return new TrainingReport(this, List.copyOf(reports), total);
     }
@@ -246,59 +227,11 @@ public final class AdversarialTrainer {
         };
     }
 
-    private static boolean sparseLabels(Model model) {
-        Layer output;
-        if (model instanceof MultiLayerNetwork network) {
-            output = network.getLayerWiseConfigurations().getConf(network.getnLayers() - 1).getLayer();
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            String name = graph.getConfiguration().getNetworkOutputs().get(0);
-            output = graph.getLayer(name).conf().getLayer();
-        }
-        return output instanceof BaseOutputLayer out && out.getLossFn() instanceof LossSparseMCXENT;
-    }
-
-    private static void addListener(Model model, BaseTrainingListener listener) {
-        if (model instanceof MultiLayerNetwork network) {
-            network.addListeners(listener);
-        } else {
-            ((ComputationGraph) model).addListeners(listener);
-        }
-    }
-
-    private static void removeListener(Model model, BaseTrainingListener listener) {
-        if (model instanceof MultiLayerNetwork network) {
-            network.getListeners().remove(listener);
-        } else {
-            ((ComputationGraph) model).getListeners().remove(listener);
-        }
-    }
-
     @Override
     public String toString() {
-        return generator + " adversarial training, ε=" + io.robustunit.attack.Epsilons.format(epsilon) + ", α=" + alpha
+        return generator + " adversarial training, ε=" + java.math.BigDecimal.valueOf(epsilon).stripTrailingZeros().toPlainString()
+                + ", α=" + alpha
                 + ", " + epochs + " epochs, batch " + batchSize + ", seed " + seed
                 + (generator == TrainingGenerator.PGD ? ", " + pgdSteps + " PGD steps" : "");
-    }
-
-    /** Averages the minibatch losses of an epoch. */
-    private static final class LossListener extends BaseTrainingListener {
-        private double sum;
-        private int count;
-
-        void reset() {
-            sum = 0;
-            count = 0;
-        }
-
-        double mean() {
-            return count == 0 ? Double.NaN : sum / count;
-        }
-
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            sum += model.score();
-            count++;
-        }
     }
 }

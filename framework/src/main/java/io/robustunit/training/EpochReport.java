@@ -1,5 +1,9 @@
 package io.robustunit.training;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * What one epoch of {@link AdversarialTrainer} achieved, measured on the held-out sample.
  *
@@ -9,6 +13,7 @@ package io.robustunit.training;
  * @param adversarialAccuracy held-out accuracy under FGSM at the training ε
  * @param seconds the epoch's wall time, evaluation excluded
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record EpochReport(int epoch, double meanLoss, double cleanAccuracy, double adversarialAccuracy,
                           double seconds) {
 }

@@ -1,6 +1,11 @@
 package io.robustunit.training;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /** How {@link AdversarialTrainer} makes the adversarial half of each minibatch. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum TrainingGenerator {
     /** FGSM, {@code x + ε·sign(∇J)} (Goodfellow et al. 2014). Cheap; can overfit to FGSM. */
     FGSM,

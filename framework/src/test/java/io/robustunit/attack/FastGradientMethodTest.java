@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 import io.robustunit.data.InputRange;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.model.TestNets;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
+import io.robustunit.model.dl4j.TestNets;
 
 class FastGradientMethodTest {
 

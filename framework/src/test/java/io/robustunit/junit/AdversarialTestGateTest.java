@@ -97,8 +97,11 @@ class AdversarialTestGateTest {
 
     @Test
     void everyInvocationPublishesItsNumbersAndMargin() {
-        List<Map<String, String>> entries = EngineRuns.reportEntries(EngineRuns.run(ThresholdTestCase.class));
+        List<Map<String, String>> all = EngineRuns.reportEntries(EngineRuns.run(ThresholdTestCase.class));
+        List<Map<String, String>> entries = all.stream().filter(e -> e.containsKey("robustunit.attack")).toList();
         assertThat(entries).hasSize(7);
+        assertThat(all).filteredOn(e -> e.containsKey("robustunit.baseline")).hasSize(4)
+                .allSatisfy(e -> assertThat(e.get("robustunit.baseline")).startsWith("no baseline ("));
         assertThat(entries.get(0)).containsEntry("robustunit.attack", "FGSM ε=0.1")
                 .containsEntry("cleanAccuracy", "1.0000")
                 .containsEntry("adversarialAccuracy", "0.8000")

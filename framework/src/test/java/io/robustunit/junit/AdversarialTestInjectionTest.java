@@ -60,7 +60,7 @@ class AdversarialTestInjectionTest {
         @AdversarialTest(epsilon = 0.3, attack = PGD, samples = 10, seed = 7)
         @Pgd(steps = 5, randomStart = true)
         void receivesTheAttackInfo(AttackInfo info, AdversarialBatch batch) {
-            assertThat(info.kind()).isEqualTo(PGD);
+            assertThat(info.attack().name()).isEqualTo("PGD");
             assertThat(info.samples()).isEqualTo(10);
             assertThat(info.datasetSize()).isEqualTo(20);
             assertThat(info.seed()).isEqualTo(7);
@@ -74,7 +74,7 @@ class AdversarialTestInjectionTest {
         }
 
         @AdversarialTest(epsilon = 0.1)
-        @Targeted(Target.NEXT_CLASS)
+        @Targeted(TargetChoice.NEXT_CLASS)
         void targetedAttacksAreNamed(AttackInfo info) {
             assertThat(info.attack().parameters()).containsEntry("targeted", "next class");
         }

@@ -139,8 +139,8 @@ class BaselineTest {
         results.testEvents().assertStatistics(stats -> stats.succeeded(2));
         assertThat(EngineRuns.reportEntries(results)).filteredOn(e -> e.containsKey("robustunit.baseline"))
                 .extracting(e -> e.get("robustunit.baseline")).hasSize(2)
-                .allSatisfy(text -> assertThat(text).startsWith("no baseline for " + BaselinedTestCase.class.getName()
-                        + "#robustness {attack=FGSM, epsilon=0.").endsWith("samples=20 seed=7"));
+                .allSatisfy(text -> assertThat(text).startsWith("missing: no entry for " + BaselinedTestCase.class.getName()
+                        + "#robustness {attack=FGSM, epsilon=0.").endsWith("samples=20 seed=7 (" + dir.resolve("baseline.json") + ")"));
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import io.robustunit.data.InputRange;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
 import io.robustunit.model.GradientStep;
 
 /**

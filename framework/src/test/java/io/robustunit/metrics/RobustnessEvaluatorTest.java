@@ -12,8 +12,8 @@ import io.robustunit.attack.Attacks;
 import io.robustunit.data.InputRange;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.model.TestNets;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
+import io.robustunit.model.dl4j.TestNets;
 
 class RobustnessEvaluatorTest {
 

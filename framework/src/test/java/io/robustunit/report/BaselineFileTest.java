@@ -22,7 +22,7 @@ class BaselineFileTest {
     @Test
     void roundTripsAndMergesByKey(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("b.json");
-        Baseline.empty().with(List.of(entry("0.1", 8), entry("0.2", 6))).write(file);
+        Baseline.update(file, List.of(entry("0.1", 8), entry("0.2", 6)));
         Baseline updated = Baseline.read(file).orElseThrow().with(List.of(entry("0.2", 5)));
         assertThat(updated.entries()).containsExactly(entry("0.1", 8), entry("0.2", 5));
         assertThat(updated.find(entry("0.1", 0).key())).contains(entry("0.1", 8));

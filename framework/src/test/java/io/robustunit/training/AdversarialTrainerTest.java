@@ -23,7 +23,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import io.robustunit.attack.Attacks;
 import io.robustunit.data.InputRange;
 import io.robustunit.data.LabelledDataset;
-import io.robustunit.model.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jModels;
 
 class AdversarialTrainerTest {
 
@@ -64,7 +65,7 @@ class AdversarialTrainerTest {
         MultiLayerNetwork viaTrainer = mlp(6);
         MultiLayerNetwork plain = mlp(6);
 
-        AdversarialTrainer.fgsm(0.1).alpha(1.0).epochs(1).batchSize(64).seed(1).train(viaTrainer, data, data, r -> { });
+        AdversarialTrainer.fgsm(0.1).alpha(1.0).epochs(1).batchSize(64).seed(1).train(Dl4jModels.trainable(viaTrainer), data, data, r -> { });
 
         // the trainer shuffles with seed 1 before its single minibatch; the order of a full batch does not
         // change the mean gradient, so plain DL4J training on the same 64 examples must give the same step
@@ -83,7 +84,7 @@ class AdversarialTrainerTest {
         MultiLayerNetwork plain = mlp(8);
         float[] adversarial = Attacks.fgsm(0.1).generate(Dl4jClassifiers.usingDl4jBackprop(plain), data);
 
-        AdversarialTrainer.fgsm(0.1).alpha(0.0).epochs(1).batchSize(64).seed(1).train(viaTrainer, data, data, r -> { });
+        AdversarialTrainer.fgsm(0.1).alpha(0.0).epochs(1).batchSize(64).seed(1).train(Dl4jModels.trainable(viaTrainer), data, data, r -> { });
 
         INDArray labels = Nd4j.create(java.util.Arrays.stream(data.labels()).asDoubleStream().toArray(), 64, 1)
                 .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
@@ -99,7 +100,7 @@ class AdversarialTrainerTest {
         MultiLayerNetwork viaTrainer = mlp(12);
         MultiLayerNetwork plain = mlp(12);
         float[] adversarial = Attacks.fgsm(0.1).generate(Dl4jClassifiers.usingDl4jBackprop(plain), data);
-        AdversarialTrainer.fgsm(0.1).alpha(0.75).epochs(1).batchSize(16).seed(1).train(viaTrainer, data, data, r -> { });
+        AdversarialTrainer.fgsm(0.1).alpha(0.75).epochs(1).batchSize(16).seed(1).train(Dl4jModels.trainable(viaTrainer), data, data, r -> { });
 
         float[] rows = new float[4 * 16 * 20];
         double[] labels = new double[64];
@@ -127,7 +128,7 @@ class AdversarialTrainerTest {
         INDArray before = graph.params().dup();
         List<EpochReport> reports = new ArrayList<>();
         AdversarialTrainer.of(TrainingGenerator.FGSM_RANDOM_START, 0.1).epochs(2).batchSize(50)
-                .train(graph, train, train, reports::add);
+                .train(Dl4jModels.trainable(graph), train, train, reports::add);
         assertThat(reports).extracting(EpochReport::epoch).containsExactly(1, 2);
         assertThat(graph.params()).isNotEqualTo(before);
         assertThat(reports.get(1).cleanAccuracy()).isGreaterThan(0.9);

@@ -16,8 +16,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import io.robustunit.data.LabelledDataset;
-import io.robustunit.model.Dl4jModels;
-import io.robustunit.training.LabelledDataSetIterator;
+import io.robustunit.model.dl4j.Dl4jModels;
+import io.robustunit.model.dl4j.LabelledDataSetIterator;
 
 /**
  * The tutorial's MNIST classifier: Flatten(28×28) → Dense 128 ReLU → Dense 10 softmax, trained with Adam

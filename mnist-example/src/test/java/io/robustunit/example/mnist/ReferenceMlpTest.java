@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.RobustnessEvaluator;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.model.Dl4jModels;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jModels;
 
 class ReferenceMlpTest {
 

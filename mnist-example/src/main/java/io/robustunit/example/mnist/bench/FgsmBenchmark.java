@@ -22,7 +22,7 @@ import io.robustunit.example.mnist.MnistData;
 import io.robustunit.example.mnist.ReferenceMlp;
 import io.robustunit.example.mnist.peer.PeerWeights;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
 
 /**
  * FGSM images per second over the 10,000 MNIST test images at several batch sizes, as the PyTorch reference

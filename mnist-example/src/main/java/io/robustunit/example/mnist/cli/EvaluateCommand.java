@@ -9,8 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.ClassificationSummary;
 import io.robustunit.metrics.RobustnessEvaluator;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.report.TextTable;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,16 +36,16 @@ final class EvaluateCommand implements Callable<Integer> {
         LabelledDataset test = data.test();
         ClassificationSummary summary = RobustnessEvaluator.of(Dl4jClassifiers.of(network)).evaluateClean(test);
         out.printf(Locale.ROOT, "%s on %s (%d examples)%n", model.name(), test.name(), test.size());
-        out.printf(Locale.ROOT, "accuracy %s (%d/%d), 95%% CI [%s, %s]%n%n", TextTable.percent(summary.accuracy()),
-                summary.correct(), summary.size(), TextTable.percent(summary.accuracyInterval().lower()),
-                TextTable.percent(summary.accuracyInterval().upper()));
-        TextTable perClass = new TextTable("class", "examples", "accuracy");
+        out.printf(Locale.ROOT, "accuracy %s (%d/%d), 95%% CI [%s, %s]%n%n", ConsoleTable.percent(summary.accuracy()),
+                summary.correct(), summary.size(), ConsoleTable.percent(summary.accuracyInterval().lower()),
+                ConsoleTable.percent(summary.accuracyInterval().upper()));
+        ConsoleTable perClass = new ConsoleTable("class", "examples", "accuracy");
         int[] counts = test.classCounts();
         double[] accuracy = summary.perClassAccuracy();
         for (int c = 0; c < accuracy.length; c++) {
-            perClass.row(c, c < counts.length ? counts[c] : 0, TextTable.percent(accuracy[c]));
+            perClass.row(c, c < counts.length ? counts[c] : 0, ConsoleTable.percent(accuracy[c]));
         }
-        out.print(perClass.render(""));
+        out.print(perClass.render());
         out.println();
         out.println("confusion matrix (rows: true class, columns: predicted class)");
         out.print(summary.confusionMatrix().toTable());

@@ -10,11 +10,8 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 import io.robustunit.attack.Attacks;
-import io.robustunit.attack.Epsilons;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.report.AtomicFiles;
-import io.robustunit.report.TextTable;
 
 /** One test image under FGSM at each ε: the prediction, its confidence, and optionally the pictures. */
 final class ExampleView {
@@ -34,7 +31,7 @@ final class ExampleView {
 
     void print(PrintWriter out, List<Double> epsilons, Path pngDir) throws IOException {
         out.printf(Locale.ROOT, "%n%s, true label %d%n", image.name(), image.label(0));
-        TextTable table = new TextTable("ε", "prediction", "confidence", "png");
+        ConsoleTable table = new ConsoleTable("ε", "prediction", "confidence", "png");
         for (double eps : epsilons) {
             float[] x = eps == 0 ? image.features() : Attacks.fgsm(eps).generate(model, image);
             float[] p = new float[model.numClasses()];
@@ -43,10 +40,10 @@ final class ExampleView {
             for (int k = 1; k < p.length; k++) {
                 best = p[k] > p[best] ? k : best;
             }
-            String png = pngDir == null ? "-" : write(x, pngDir.resolve("example-eps" + Epsilons.format(eps) + ".png"));
-            table.row(Epsilons.format(eps), best, TextTable.percent(p[best]), png);
+            String png = pngDir == null ? "-" : write(x, pngDir.resolve("example-eps" + ConsoleTable.number(eps) + ".png"));
+            table.row(ConsoleTable.number(eps), best, ConsoleTable.percent(p[best]), png);
         }
-        out.print(table.render(""));
+        out.print(table.render());
     }
 
     private static String write(float[] pixels, Path file) throws IOException {
@@ -58,11 +55,12 @@ final class ExampleView {
                 img.getRaster().setSample(x, y, 0, v);
             }
         }
-        AtomicFiles.write(file, temp -> {
-            if (!ImageIO.write(img, "png", temp.toFile())) {
-                throw new IOException("no PNG writer available");
-            }
-        });
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(img, "png", png)) {
+            throw new IOException("no PNG writer available");
+        }
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        java.nio.file.Files.write(file, png.toByteArray());
         return file.toString();
     }
 }

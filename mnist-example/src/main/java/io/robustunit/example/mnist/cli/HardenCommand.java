@@ -10,7 +10,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.example.mnist.ReferenceMlp;
-import io.robustunit.model.Dl4jModels;
+import io.robustunit.model.dl4j.Dl4jModels;
 import io.robustunit.training.AdversarialTrainer;
 import io.robustunit.training.TrainingGenerator;
 import io.robustunit.training.TrainingReport;
@@ -89,7 +89,7 @@ final class HardenCommand implements Callable<Integer> {
                 fromScratch ? "a fresh initialization (seed " + seed + ")" : model.name(), heldOut);
         out.flush();
         ConsoleProgressBar bar = ConsoleProgressBar.forTerminal(out);
-        TrainingReport report = trainer.train(network, train, test.stratifiedSample(heldOut, seed),
+        TrainingReport report = trainer.train(Dl4jModels.trainable(network), train, test.stratifiedSample(heldOut, seed),
                 new AdversarialTrainer.Progress() {
                     @Override
                     public void batchDone(int epoch, int batch, int batches) {
@@ -101,7 +101,7 @@ final class HardenCommand implements Callable<Integer> {
                         bar.clear();
                         out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  held-out clean %.2f%%  FGSM ε=%s %.2f%%  %s%n",
                                 r.epoch(), epochs, r.meanLoss(), 100 * r.cleanAccuracy(),
-                                io.robustunit.attack.Epsilons.format(epsilon), 100 * r.adversarialAccuracy(),
+                                ConsoleTable.number(epsilon), 100 * r.adversarialAccuracy(),
                                 Durations.format(r.seconds()));
                         out.flush();
                     }

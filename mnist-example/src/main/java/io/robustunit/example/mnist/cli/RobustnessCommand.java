@@ -10,15 +10,13 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import io.robustunit.attack.Attacks;
-import io.robustunit.attack.Epsilons;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.ClassificationSummary;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.model.Dl4jModels;
-import io.robustunit.report.TextTable;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,23 +80,23 @@ final class RobustnessCommand implements Callable<Integer> {
                 pgdSteps, pgdSteps);
         long start = System.nanoTime();
         ClassificationSummary clean = evaluator.evaluateClean(test);
-        TextTable table = new TextTable("ε", "FGSM acc", "FGSM 95% CI", "PGD acc", "PGD 95% CI", "FGSM s", "PGD s");
+        ConsoleTable table = new ConsoleTable("ε", "FGSM acc", "FGSM 95% CI", "PGD acc", "PGD 95% CI", "FGSM s", "PGD s");
         List<Row> rows = new ArrayList<>();
         for (double eps : epsilons) {
             if (eps == 0) {
                 String ci = interval(clean);
-                table.row("0", TextTable.percent(clean.accuracy()), ci, TextTable.percent(clean.accuracy()), ci, "-", "-");
+                table.row("0", ConsoleTable.percent(clean.accuracy()), ci, ConsoleTable.percent(clean.accuracy()), ci, "-", "-");
                 continue;
             }
             EvaluationResult fgsm = evaluator.evaluate(test, Attacks.fgsm(eps));
             EvaluationResult pgd = evaluator.evaluate(test, Attacks.pgd(eps).withSteps(pgdSteps));
             rows.add(new Row(fgsm.attackSeconds(), pgd.attackSeconds()));
-            table.row(Epsilons.format(eps), TextTable.percent(fgsm.adversarialAccuracy()), interval(fgsm.adversarial()),
-                    TextTable.percent(pgd.adversarialAccuracy()), interval(pgd.adversarial()),
+            table.row(ConsoleTable.number(eps), ConsoleTable.percent(fgsm.adversarialAccuracy()), interval(fgsm.adversarial()),
+                    ConsoleTable.percent(pgd.adversarialAccuracy()), interval(pgd.adversarial()),
                     String.format(Locale.ROOT, "%.3f", fgsm.attackSeconds()),
                     String.format(Locale.ROOT, "%.3f", pgd.attackSeconds()));
         }
-        out.print(table.render(""));
+        out.print(table.render());
         double fgsmSeconds = rows.stream().mapToDouble(Row::fgsmSeconds).sum();
         double pgdSeconds = rows.stream().mapToDouble(Row::pgdSeconds).sum();
         out.printf(Locale.ROOT, "%ntotal %.2fs; FGSM %.0f images/s, PGD-%d %.0f images/s (attack generation only)%n",
@@ -113,8 +111,8 @@ final class RobustnessCommand implements Callable<Integer> {
     }
 
     private static String interval(ClassificationSummary summary) {
-        return "[" + TextTable.percent(summary.accuracyInterval().lower()) + ", "
-                + TextTable.percent(summary.accuracyInterval().upper()) + "]";
+        return "[" + ConsoleTable.percent(summary.accuracyInterval().lower()) + ", "
+                + ConsoleTable.percent(summary.accuracyInterval().upper()) + "]";
     }
 
     private record Row(double fgsmSeconds, double pgdSeconds) {

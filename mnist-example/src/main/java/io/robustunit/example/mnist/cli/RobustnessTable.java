@@ -6,11 +6,9 @@ import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 
 import io.robustunit.attack.Attacks;
-import io.robustunit.attack.Epsilons;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.RobustnessEvaluator;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.report.TextTable;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
 
 /** Clean, FGSM and PGD accuracy of a model over an ε grid, and a before/after comparison of two of them. */
 record RobustnessTable(double clean, List<Double> epsilons, List<Double> fgsm, List<Double> pgd) {
@@ -27,15 +25,15 @@ record RobustnessTable(double clean, List<Double> epsilons, List<Double> fgsm, L
     }
 
     static String compare(RobustnessTable before, RobustnessTable after, int pgdSteps) {
-        TextTable table = new TextTable("ε", "FGSM before", "FGSM after", "PGD-" + pgdSteps + " before",
+        ConsoleTable table = new ConsoleTable("ε", "FGSM before", "FGSM after", "PGD-" + pgdSteps + " before",
                 "PGD-" + pgdSteps + " after");
-        table.row("0 (clean)", TextTable.percent(before.clean()), TextTable.percent(after.clean()),
-                TextTable.percent(before.clean()), TextTable.percent(after.clean()));
+        table.row("0 (clean)", ConsoleTable.percent(before.clean()), ConsoleTable.percent(after.clean()),
+                ConsoleTable.percent(before.clean()), ConsoleTable.percent(after.clean()));
         for (int i = 0; i < before.epsilons().size(); i++) {
-            table.row(Epsilons.format(before.epsilons().get(i)), TextTable.percent(before.fgsm().get(i)),
-                    TextTable.percent(after.fgsm().get(i)), TextTable.percent(before.pgd().get(i)),
-                    TextTable.percent(after.pgd().get(i)));
+            table.row(ConsoleTable.number(before.epsilons().get(i)), ConsoleTable.percent(before.fgsm().get(i)),
+                    ConsoleTable.percent(after.fgsm().get(i)), ConsoleTable.percent(before.pgd().get(i)),
+                    ConsoleTable.percent(after.pgd().get(i)));
         }
-        return table.render("");
+        return table.render();
     }
 }

@@ -17,7 +17,7 @@ import io.robustunit.example.mnist.ReferenceMlp;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
 
 /** The attacks' defining properties, checked on real MNIST against the shipped model. */
 class MnistAttackInvariantsTest {

@@ -19,7 +19,7 @@ import io.robustunit.example.mnist.MnistData;
 import io.robustunit.example.mnist.peer.PeerWeights;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
 
 /**
  * Loads the weights PyTorch trained ({@code ../shared/peer/fgsm_peer.py --save-weights}) into the reference

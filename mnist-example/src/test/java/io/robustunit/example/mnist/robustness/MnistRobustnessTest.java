@@ -15,7 +15,7 @@ import io.robustunit.junit.AdversarialTest;
 import io.robustunit.junit.AttackInfo;
 import io.robustunit.junit.ModelUnderTest;
 import io.robustunit.junit.Pgd;
-import io.robustunit.junit.Target;
+import io.robustunit.junit.TargetChoice;
 import io.robustunit.junit.TestData;
 import io.robustunit.junit.Targeted;
 import io.robustunit.metrics.EvaluationResult;
@@ -59,7 +59,7 @@ class MnistRobustnessTest {
     }
 
     @AdversarialTest(epsilon = 0.1)
-    @Targeted(Target.LEAST_LIKELY)
+    @Targeted(TargetChoice.LEAST_LIKELY)
     void targetedAttacksAreHarder(EvaluationResult result) {
         assertThat(result).hasAdversarialAccuracyAtLeast(0.45);
     }

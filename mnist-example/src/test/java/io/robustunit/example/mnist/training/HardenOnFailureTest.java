@@ -29,7 +29,7 @@ import io.robustunit.junit.HardenOnFailure;
 import io.robustunit.junit.ModelUnderTest;
 import io.robustunit.junit.TestData;
 import io.robustunit.junit.TrainingData;
-import io.robustunit.model.Dl4jModels;
+import io.robustunit.model.dl4j.Dl4jModels;
 
 /** A failing gate with {@link HardenOnFailure}, run through the real engine on the shipped MNIST model. */
 class HardenOnFailureTest {

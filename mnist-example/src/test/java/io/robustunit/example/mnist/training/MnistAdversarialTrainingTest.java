@@ -15,8 +15,8 @@ import io.robustunit.data.LabelledDataset;
 import io.robustunit.example.mnist.MnistData;
 import io.robustunit.example.mnist.ReferenceMlp;
 import io.robustunit.metrics.RobustnessEvaluator;
-import io.robustunit.model.Dl4jClassifiers;
-import io.robustunit.model.Dl4jModels;
+import io.robustunit.model.dl4j.Dl4jClassifiers;
+import io.robustunit.model.dl4j.Dl4jModels;
 import io.robustunit.training.AdversarialTrainer;
 import io.robustunit.training.TrainingGenerator;
 import io.robustunit.training.TrainingReport;
@@ -43,7 +43,7 @@ class MnistAdversarialTrainingTest {
         RobustnessEvaluator before = RobustnessEvaluator.of(Dl4jClassifiers.of(shipped));
 
         TrainingReport report = AdversarialTrainer.of(TrainingGenerator.FGSM_RANDOM_START, 0.1).epochs(1).batchSize(64)
-                .train(hardened, train, test, r -> { });
+                .train(Dl4jModels.trainable(hardened), train, test, r -> { });
 
         RobustnessEvaluator after = RobustnessEvaluator.of(Dl4jClassifiers.of(hardened));
         double fgsmBefore = before.evaluate(test, Attacks.fgsm(0.1)).adversarialAccuracy();

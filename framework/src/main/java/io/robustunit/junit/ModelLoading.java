@@ -1,0 +1,54 @@
+package io.robustunit.junit;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+import io.robustunit.model.dl4j.Dl4jModels;
+
+/** Loads the model a {@link ModelUnderTest} declaration names: a field, a method, a resource or a file. */
+final class ModelLoading {
+
+    private ModelLoading() {
+    }
+
+    static ModelHandle load(Declaration<ModelUnderTest> declaration) {
+        ModelUnderTest onClass = declaration.classAnnotation();
+        if (onClass == null) {
+            return ModelHandle.declared(declaration.value(), declaration.description());
+        }
+        String location = onClass.value();
+        if (location.isEmpty()) {
+            throw new ExtensionConfigurationException("Configuration error: " + declaration.description()
+                    + " on a class must name the model, e.g. @ModelUnderTest(\"/models/model.zip\")");
+        }
+        try {
+            return ModelHandle.loaded(open(declaration, location), location);
+        } catch (IOException e) {
+            throw new ExtensionConfigurationException(declaration.description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static io.robustunit.model.TrainableNetwork open(Declaration<?> declaration, String location)
+            throws IOException {
+        Path file = Declaration.fileOf(location);
+        if (file != null) {
+            if (Files.isDirectory(file)) {
+                throw new IOException("model file " + file + " is a directory, not a model file");
+            }
+            if (!Files.exists(file)) {
+                throw new IOException("model file " + file + " does not exist");
+            }
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                return Dl4jModels.open(in, file.toString());
+            }
+        }
+        try (InputStream in = new BufferedInputStream(declaration.openResource(location))) {
+            return Dl4jModels.open(in, "resource " + location);
+        }
+    }
+}

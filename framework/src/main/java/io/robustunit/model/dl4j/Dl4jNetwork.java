@@ -1,0 +1,128 @@
+package io.robustunit.model.dl4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+
+import io.robustunit.data.Minibatches;
+import io.robustunit.model.DifferentiableClassifier;
+import io.robustunit.model.TrainableNetwork;
+
+/** A DL4J network as a {@link TrainableNetwork}: DL4J's iterator-based {@code fit} with the network's own updater. */
+final class Dl4jNetwork implements TrainableNetwork {
+
+    private final Model model;
+    private final boolean owned;
+
+    /**
+     * @param owned whether closing this closes the network, as for copies made here
+     */
+    Dl4jNetwork(Model model, boolean owned) {
+        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph but got "
+                    + (model == null ? "null" : model.getClass().getName()));
+        }
+        if (model.params() == null) {
+            throw new IllegalArgumentException("the " + model.getClass().getSimpleName()
+                    + " is not initialized; call init() first");
+        }
+        this.model = model;
+        this.owned = owned;
+    }
+
+    @Override
+    public DifferentiableClassifier classifier() {
+        return Dl4jClassifiers.of(model);
+    }
+
+    @Override
+    public DifferentiableClassifier liveClassifier() {
+        return Dl4jClassifiers.following(model);
+    }
+
+    @Override
+    public TrainableNetwork copy() {
+        Model clone = model instanceof MultiLayerNetwork network ? network.clone() : ((ComputationGraph) model).clone();
+        return new Dl4jNetwork(clone, true);
+    }
+
+    @Override
+    public double fitEpoch(Minibatches batches) {
+        MinibatchIterator iterator = new MinibatchIterator(batches, new long[] {batches.featureCount()},
+                sparseLabels(), false);
+        LossListener losses = new LossListener();
+        if (model instanceof MultiLayerNetwork network) {
+            network.addListeners(losses);
+            try {
+                network.fit(iterator);
+            } finally {
+                network.getListeners().remove(losses);
+            }
+        } else {
+            ComputationGraph graph = (ComputationGraph) model;
+            graph.addListeners(losses);
+            try {
+                graph.fit(iterator);
+            } finally {
+                graph.getListeners().remove(losses);
+            }
+        }
+        return losses.mean();
+    }
+
+    private boolean sparseLabels() {
+        Layer output;
+        if (model instanceof MultiLayerNetwork network) {
+            output = network.getLayerWiseConfigurations().getConf(network.getnLayers() - 1).getLayer();
+        } else {
+            ComputationGraph graph = (ComputationGraph) model;
+            output = graph.getLayer(graph.getConfiguration().getNetworkOutputs().get(0)).conf().getLayer();
+        }
+        return output instanceof BaseOutputLayer out && out.getLossFn() instanceof LossSparseMCXENT;
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        Dl4jModels.save(model, file, false);
+    }
+
+    @Override
+    public String parameterDigest() {
+        return Dl4jModels.parameterDigest(model);
+    }
+
+    @Override
+    public String description() {
+        return Dl4jModels.describe(model);
+    }
+
+    @Override
+    public void close() {
+        if (owned) {
+            model.close();
+        }
+    }
+
+    /** Averages the minibatch losses of an epoch. */
+    private static final class LossListener extends BaseTrainingListener {
+        private double sum;
+        private int count;
+
+        double mean() {
+            return count == 0 ? Double.NaN : sum / count;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            sum += model.score();
+            count++;
+        }
+    }
+}
