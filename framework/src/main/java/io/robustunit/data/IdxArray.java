@@ -31,6 +31,12 @@ public final class IdxArray {
     private static final int GZIP_MAGIC_0 = 0x1f;
     private static final int GZIP_MAGIC_1 = 0x8b;
 
+    /**
+     * The most data an IDX file may declare unless a caller allows more: 256 MiB, five times MNIST's training
+     * images. The examples become floats, four bytes each, so this bounds a dataset at about 1 GiB in memory.
+     */
+    public static final long DEFAULT_MAX_BYTES = 256L << 20;
+
     private final String source;
     private final IdxType type;
     private final int[] dimensions;
@@ -44,16 +50,33 @@ public final class IdxArray {
     }
 
     /**
-     * Reads an IDX file, gzipped or raw.
+     * Reads an IDX file, gzipped or raw, of at most {@link #DEFAULT_MAX_BYTES} of data.
      *
      * @param file the file
      * @return its contents
-     * @throws IdxFormatException if the file is missing, unreadable, truncated or not valid IDX
+     * @throws IdxFormatException if the file is missing, unreadable, truncated, larger than the limit or not
+     *         valid IDX
      */
     public static IdxArray read(Path file) throws IdxFormatException {
+        return read(file, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Reads an IDX file, gzipped or raw.
+     *
+     * @param file the file
+     * @param maxBytes the most data its header may declare, in bytes
+     * @return its contents
+     * @throws IdxFormatException if the file is missing, unreadable, truncated, larger than the limit or not
+     *         valid IDX
+     */
+    public static IdxArray read(Path file, long maxBytes) throws IdxFormatException {
         String source = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new IdxFormatException(source, "is a directory, not an IDX file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, source);
+            return read(in, source, maxBytes);
         } catch (NoSuchFileException e) {
             throw new IdxFormatException(source, "file not found", e);
         } catch (IdxFormatException e) {
@@ -64,17 +87,53 @@ public final class IdxArray {
     }
 
     /**
-     * Reads an IDX stream, gzipped or raw. The stream is read to its end but not closed.
+     * Reads an IDX stream, gzipped or raw, of at most {@link #DEFAULT_MAX_BYTES} of data. The stream is read
+     * up to the end of the declared data, and one byte further to check that nothing follows, but not closed.
      *
      * @param in the stream
      * @param source a name for the stream used in error messages, e.g. a classpath resource
      * @return its contents
-     * @throws IdxFormatException if the stream is truncated or not valid IDX
+     * @throws IdxFormatException if the stream is truncated, larger than the limit or not valid IDX
      */
     public static IdxArray read(InputStream in, String source) throws IdxFormatException {
-        byte[] bytes;
+        return read(in, source, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Reads an IDX stream, gzipped or raw. Its header is checked before anything else is read: a header that
+     * declares more than {@code maxBytes} of data is refused without allocating it, so a small compressed file
+     * cannot make the reader inflate or allocate gigabytes.
+     *
+     * @param in the stream
+     * @param source a name for the stream used in error messages, e.g. a classpath resource
+     * @param maxBytes the most data the header may declare, in bytes
+     * @return its contents
+     * @throws IdxFormatException if the stream is truncated, larger than the limit or not valid IDX
+     */
+    public static IdxArray read(InputStream in, String source, long maxBytes) throws IdxFormatException {
         try {
-            bytes = decompressIfGzipped(new BufferedInputStream(in, 1 << 16), source).readAllBytes();
+            InputStream data = decompressIfGzipped(new BufferedInputStream(in, 1 << 16));
+            Header header = header(data, source);
+            long expected = header.elements() * header.type().size();
+            if (expected > Math.min(maxBytes, Integer.MAX_VALUE - 8)) {
+                throw new IdxFormatException(source, "declares dimensions " + Arrays.toString(header.dimensions())
+                        + " of " + header.type() + ", " + expected + " bytes of data, more than the limit of " + Math.min(maxBytes, Integer.MAX_VALUE - 8)
+                        + " bytes; raise it with IdxArray.read(file, maxBytes) if the file is genuine");
+            }
+            byte[] payload = data.readNBytes((int) expected);
+            if (payload.length < expected) {
+                throw new IdxFormatException(source, "truncated: dimensions " + Arrays.toString(header.dimensions())
+                        + " of " + header.type() + " need " + expected + " data bytes but only " + payload.length
+                        + " are present");
+            }
+            if (data.read() >= 0) {
+                throw new IdxFormatException(source, "corrupt: unexpected bytes after the " + expected
+                        + " data bytes declared by dimensions " + Arrays.toString(header.dimensions()));
+            }
+            return new IdxArray(source, header.type(), header.dimensions(),
+                    ByteBuffer.wrap(payload).order(ByteOrder.BIG_ENDIAN));
+        } catch (IdxFormatException e) {
+            throw e;
         } catch (ZipException e) {
             throw new IdxFormatException(source, "corrupt gzip data (" + e.getMessage() + ")", e);
         } catch (java.io.EOFException e) {
@@ -82,48 +141,51 @@ public final class IdxArray {
         } catch (IOException e) {
             throw new IdxFormatException(source, "cannot be read (" + e + ")", e);
         }
-        return parse(bytes, source);
     }
 
-    private static InputStream decompressIfGzipped(BufferedInputStream in, String source) throws IOException {
+    private record Header(IdxType type, int[] dimensions, long elements) {
+    }
+
+    private static InputStream decompressIfGzipped(BufferedInputStream in) throws IOException {
         in.mark(2);
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
         if (b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1) {
-            return new GZIPInputStream(in, 1 << 16);
+            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
         }
         return in;
     }
 
-    private static IdxArray parse(byte[] bytes, String source) throws IdxFormatException {
-        if (bytes.length < 4) {
-            throw new IdxFormatException(source, "too short for an IDX header (" + bytes.length + " bytes)");
+    private static Header header(InputStream in, String source) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        if (magic.length < 4) {
+            throw new IdxFormatException(source, "too short for an IDX header (" + magic.length + " bytes)");
         }
-        if (bytes[0] != 0 || bytes[1] != 0) {
+        if (magic[0] != 0 || magic[1] != 0) {
             throw new IdxFormatException(source, String.format(
                     "not an IDX file: magic number starts with 0x%02x%02x, expected 0x0000",
-                    bytes[0] & 0xff, bytes[1] & 0xff));
+                    magic[0] & 0xff, magic[1] & 0xff));
         }
-        IdxType type = IdxType.fromCode(bytes[2] & 0xff);
+        IdxType type = IdxType.fromCode(magic[2] & 0xff);
         if (type == null) {
             throw new IdxFormatException(source, String.format(
-                    "unknown IDX element type 0x%02x (expected one of 08, 09, 0B, 0C, 0D, 0E)", bytes[2] & 0xff));
+                    "unknown IDX element type 0x%02x (expected one of 08, 09, 0B, 0C, 0D, 0E)", magic[2] & 0xff));
         }
-        int rank = bytes[3] & 0xff;
+        int rank = magic[3] & 0xff;
         if (rank == 0) {
             throw new IdxFormatException(source, "IDX header declares 0 dimensions");
         }
-        int headerSize = 4 + 4 * rank;
-        if (bytes.length < headerSize) {
-            throw new IdxFormatException(source, "truncated header: " + rank + " dimensions need " + headerSize
-                    + " bytes but the file has " + bytes.length);
+        byte[] sizes = in.readNBytes(4 * rank);
+        if (sizes.length < 4 * rank) {
+            throw new IdxFormatException(source, "truncated header: " + rank + " dimensions need " + (4 + 4 * rank)
+                    + " bytes but the file has " + (4 + sizes.length));
         }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer buffer = ByteBuffer.wrap(sizes).order(ByteOrder.BIG_ENDIAN);
         int[] dimensions = new int[rank];
         long elements = 1;
         for (int d = 0; d < rank; d++) {
-            dimensions[d] = buffer.getInt(4 + 4 * d);
+            dimensions[d] = buffer.getInt(4 * d);
             if (dimensions[d] <= 0) {
                 throw new IdxFormatException(source, "dimension " + d + " is " + dimensions[d] + ", must be positive");
             }
@@ -133,18 +195,7 @@ public final class IdxArray {
                         + " exceed " + Integer.MAX_VALUE + " elements");
             }
         }
-        long expected = elements * type.size();
-        long actual = bytes.length - (long) headerSize;
-        if (actual < expected) {
-            throw new IdxFormatException(source, "truncated: dimensions " + Arrays.toString(dimensions) + " of "
-                    + type + " need " + expected + " data bytes but only " + actual + " are present");
-        }
-        if (actual > expected) {
-            throw new IdxFormatException(source, "corrupt: " + (actual - expected) + " unexpected bytes after the "
-                    + expected + " data bytes declared by dimensions " + Arrays.toString(dimensions));
-        }
-        ByteBuffer payload = ByteBuffer.wrap(bytes, headerSize, (int) expected).slice().order(ByteOrder.BIG_ENDIAN);
-        return new IdxArray(source, type, dimensions, payload);
+        return new Header(type, dimensions, elements);
     }
 
     /** @return where the data came from, as used in error messages */

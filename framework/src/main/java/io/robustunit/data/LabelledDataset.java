@@ -48,8 +48,9 @@ public final class LabelledDataset {
      * @param numClasses the number of classes
      * @param range the interval every feature must lie in
      * @return the dataset
-     * @throws IllegalArgumentException naming the offending value if the shapes disagree, a feature is
-     *         NaN, infinite or outside {@code range}, or a label is outside {@code [0, numClasses)}
+     * @throws IllegalArgumentException naming the offending value if there are no examples, the shapes
+     *         disagree, a feature is NaN, infinite or outside {@code range}, or a label is outside
+     *         {@code [0, numClasses)}
      */
     public static LabelledDataset of(String name, float[] features, int[] labels, int featureCount, int numClasses,
                                      InputRange range) {
@@ -110,6 +111,9 @@ public final class LabelledDataset {
 
     private static LabelledDataset create(String name, float[] features, int[] labels, int featureCount,
                                           int numClasses, InputRange range) {
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("dataset '" + name + "' has no examples; a dataset needs at least one");
+        }
         if (featureCount < 1) {
             throw new IllegalArgumentException("featureCount must be at least 1 but was " + featureCount);
         }
@@ -248,6 +252,9 @@ public final class LabelledDataset {
      * @return a dataset of those examples
      */
     public LabelledDataset subset(int[] indices) {
+        if (indices.length == 0) {
+            throw new IllegalArgumentException("a subset of dataset '" + name + "' needs at least one index");
+        }
         float[] x = new float[indices.length * featureCount];
         int[] y = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {

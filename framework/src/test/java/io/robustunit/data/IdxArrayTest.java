@@ -106,7 +106,7 @@ class IdxArrayTest {
         byte[] full = IdxFiles.ubyte(new byte[4], 4);
         Path file = IdxFiles.write(dir, "long", Arrays.copyOf(full, full.length + 3));
         assertThatThrownBy(() -> IdxArray.read(file))
-                .hasMessage(file + ": corrupt: 3 unexpected bytes after the 4 data bytes declared by dimensions [4]");
+                .hasMessage(file + ": corrupt: unexpected bytes after the 4 data bytes declared by dimensions [4]");
     }
 
     @Test
@@ -136,5 +136,50 @@ class IdxArrayTest {
         Path file = IdxFiles.write(dir, "frac", IdxFiles.floats(new float[] {1f, 2.5f}, 2));
         IdxArray idx = IdxArray.read(file);
         assertThatThrownBy(idx::toInts).hasMessage(file + ": element 1 is 2.5, not a whole number");
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeaderBeforeAnythingIsAllocated() throws IOException {
+        // 60000 x 100 x 100 unsigned bytes: 600 MB of zeros, which gzip shrinks to about 600 KB
+        Path bomb = dir.resolve("bomb-idx3-ubyte.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(bomb))) {
+            out.write(IdxFiles.header(0x08, 60_000, 100, 100));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 600; i++) {
+                out.write(zeros);
+            }
+        }
+        assertThat(java.nio.file.Files.size(bomb)).isLessThan(1_000_000);
+
+        assertThatThrownBy(() -> IdxArray.read(bomb)).isInstanceOf(IdxFormatException.class).hasMessage(bomb
+                + ": declares dimensions [60000, 100, 100] of UNSIGNED_BYTE, 600000000 bytes of data, more than the "
+                + "limit of 268435456 bytes; raise it with IdxArray.read(file, maxBytes) if the file is genuine");
+    }
+
+    @Test
+    void theLimitCanBeRaisedOrLowered() throws IOException {
+        Path file = IdxFiles.write(dir, "small", IdxFiles.ubyte(new byte[] {1, 2, 3, 4}, 2, 2));
+        assertThat(IdxArray.read(file, 4).toInts()).containsExactly(1, 2, 3, 4);
+        assertThatThrownBy(() -> IdxArray.read(file, 3)).hasMessageContaining("4 bytes of data, more than the limit of 3");
+    }
+
+    @Test
+    void aSmallHeaderFollowedByAFloodIsRefusedAfterOneExtraByte() throws IOException {
+        // the header declares 4 bytes; 100 MB of zeros follow, which the reader must not inflate
+        Path flood = dir.resolve("flood.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(flood))) {
+            out.write(IdxFiles.ubyte(new byte[] {1, 2, 3, 4}, 4));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 100; i++) {
+                out.write(zeros);
+            }
+        }
+        assertThatThrownBy(() -> IdxArray.read(flood)).hasMessage(flood
+                + ": corrupt: unexpected bytes after the 4 data bytes declared by dimensions [4]");
+    }
+
+    @Test
+    void aDirectoryIsNamedAsOne() {
+        assertThatThrownBy(() -> IdxArray.read(dir)).hasMessage(dir + ": is a directory, not an IDX file");
     }
 }

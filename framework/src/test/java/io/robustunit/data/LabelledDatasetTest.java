@@ -173,4 +173,15 @@ class LabelledDatasetTest {
                 .hasMessage("input range must have finite bounds with lower < upper but was [1.0, 1.0]");
         assertThatThrownBy(() -> InputRange.of(0, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @org.junit.jupiter.api.Test
+    void anEmptyDatasetIsRejectedWhenItIsMade() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelledDataset.of("nothing", new float[0], new int[0],
+                        4, 2, InputRange.UNIT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dataset 'nothing' has no examples; a dataset needs at least one");
+        LabelledDataset one = LabelledDataset.of("one", new float[] {0.5f}, new int[] {1}, 1, 2, InputRange.UNIT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> one.subset(new int[0]))
+                .hasMessage("a subset of dataset 'one' needs at least one index");
+    }
 }

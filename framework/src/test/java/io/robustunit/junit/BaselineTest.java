@@ -158,4 +158,58 @@ class BaselineTest {
             assertThat(Files.readString(file)).isEqualTo("{\"schema\": \"robustunit-baseline/1\", \"entries\": [");
         }
     }
+
+    @Test
+    void aFailingReportNeverCostsTheBaselineUpdate(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("reports"), "a regular file where reports should go");
+        EngineExecutionResults results = EngineRuns.run(BaselinedTestCase.class,
+                AdversarialTest.REPORTS_DIRECTORY_PROPERTY, notADirectory.resolve("html").toString(),
+                AdversarialTest.BASELINE_FILE_PROPERTY, dir.resolve("baseline.json").toString(),
+                AdversarialTest.BASELINE_UPDATE_PROPERTY, "true");
+
+        results.testEvents().assertStatistics(stats -> stats.succeeded(2));
+        assertThat(EngineRuns.failures(results)).isNotEmpty();
+        assertThat(Baseline.read(dir.resolve("baseline.json")).orElseThrow().entries()).hasSize(2);
+    }
+
+    @Test
+    void requiringBaselinesFailsEveryInvocationWithoutAnEntry(@TempDir Path dir) {
+        EngineExecutionResults withoutFile = run(dir, AdversarialTest.BASELINE_REQUIRED_PROPERTY, "true");
+        withoutFile.testEvents().assertStatistics(stats -> stats.failed(2));
+        assertThat(EngineRuns.failures(withoutFile)).first().extracting(Throwable::getMessage).asString()
+                .startsWith("FGSM ε=0.1 on BaselinedTestCase.robustness() has no baseline entry in "
+                        + dir.resolve("baseline.json") + " (key " + BaselinedTestCase.class.getName() + "#robustness ")
+                .endsWith("), and robustunit.baseline.required=true requires one; record it with "
+                        + "-Drobustunit.baseline.update=true");
+
+        run(dir, AdversarialTest.BASELINE_UPDATE_PROPERTY, "true");
+        run(dir, AdversarialTest.BASELINE_REQUIRED_PROPERTY, "true").testEvents()
+                .assertStatistics(stats -> stats.succeeded(2));
+        run(dir, AdversarialTest.BASELINE_REQUIRED_PROPERTY, "true", AdversarialTest.SEED_PROPERTY, "7").testEvents()
+                .assertStatistics(stats -> stats.failed(2));
+    }
+
+    @Test
+    void everyVerdictIsInTheJsonReportAndEachClassPrintsOneLine(@TempDir Path dir) throws Exception {
+        run(dir, AdversarialTest.BASELINE_UPDATE_PROPERTY, "true");
+        weak = true;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run(dir, AdversarialTest.BASELINE_TOLERANCE_PROPERTY, "0.2");
+        } finally {
+            System.setOut(original);
+        }
+
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("RobustUnit baseline, "
+                + "BaselineTest$BaselinedTestCase: 2 compared (0 improved, 1 regressed), 0 missing, MODEL CHANGED");
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                dir.resolve("reports").resolve(BaselinedTestCase.class.getName() + ".json").toFile());
+        assertThat(report.path("results")).extracting(r -> r.path("displayName").asText() + ": "
+                        + r.path("baseline").path("verdict").asText() + " "
+                        + r.path("baseline").path("baselineAdversarialAccuracy").asDouble() + " "
+                        + r.path("baseline").path("modelChanged").asBoolean())
+                .containsExactlyInAnyOrder("FGSM ε=0.1: regressed 0.8 true", "FGSM ε=0.2: within tolerance 0.6 true");
+    }
 }

@@ -119,8 +119,10 @@ public final class Dl4jClassifiers {
         return network.params() == null ? "the network is not initialized" : DenseKernelClassifier.unsupportedReason(network);
     }
 
-    private static void checkInitialized(Model model) {
-        if (model.params() == null) {
+    static void checkInitialized(Model model) {
+        boolean initialized = model instanceof MultiLayerNetwork network ? network.getLayers() != null
+                : model instanceof ComputationGraph graph ? graph.getVertices() != null : model.params() != null;
+        if (!initialized || model.params() == null) {
             throw new IllegalArgumentException("the " + model.getClass().getSimpleName()
                     + " is not initialized: call init() before attacking it");
         }

@@ -29,10 +29,7 @@ final class Dl4jNetwork implements TrainableNetwork {
             throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph but got "
                     + (model == null ? "null" : model.getClass().getName()));
         }
-        if (model.params() == null) {
-            throw new IllegalArgumentException("the " + model.getClass().getSimpleName()
-                    + " is not initialized; call init() first");
-        }
+        Dl4jClassifiers.checkInitialized(model);
         this.model = model;
         this.owned = owned;
     }

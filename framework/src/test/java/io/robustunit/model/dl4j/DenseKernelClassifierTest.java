@@ -158,4 +158,21 @@ class DenseKernelClassifierTest {
         mse.init();
         assertThat(Dl4jClassifiers.denseKernelUnsupportedReason(mse)).contains("not an unweighted (sparse) multi-class cross-entropy");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 64, 500})
+    void resultsAreBitIdenticalWhateverTheBatchSize(int batchSize) {
+        // the kernel computes each example on its own, so batching and threads cannot change a single bit
+        MultiLayerNetwork net = TestNets.mlp(D, H, C, Activation.RELU, 1.0, DataType.FLOAT, 21);
+        DifferentiableClassifier kernel = Dl4jClassifiers.of(net);
+        io.robustunit.data.LabelledDataset data = io.robustunit.data.LabelledDataset.of("random",
+                TestNets.inputs(500, D, 3), TestNets.labels(500, C), D, C, io.robustunit.data.InputRange.UNIT);
+        io.robustunit.attack.Attack pgd = io.robustunit.attack.Attacks.pgd(1.0, io.robustunit.attack.Norm.L2)
+                .withSteps(5).withRandomStart(9);
+        float[] reference = io.robustunit.metrics.RobustnessEvaluator.of(kernel).batchSize(100).evaluate(data, pgd)
+                .adversarialExamples();
+        float[] batched = io.robustunit.metrics.RobustnessEvaluator.of(kernel).batchSize(batchSize).evaluate(data, pgd)
+                .adversarialExamples();
+        assertThat(batched).containsExactly(reference);
+    }
 }

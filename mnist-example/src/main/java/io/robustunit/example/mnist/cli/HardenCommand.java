@@ -79,11 +79,14 @@ final class HardenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        CliChecks.writableFile("--output", output);
+        CliChecks.atLeast("--pgd-steps", pgdSteps, 1, "");
         AdversarialTrainer trainer = AdversarialTrainer.of(generator, epsilon).alpha(alpha).epochs(epochs)
                 .batchSize(batchSize).seed(seed).pgdSteps(pgdTrainSteps);
         MultiLayerNetwork network = fromScratch ? ReferenceMlp.create(seed) : model.load();
         LabelledDataset train = data.train();
         LabelledDataset test = data.test();
+        CliChecks.within("--held-out", heldOut, 1, test.size());
         RobustnessTable before = RobustnessTable.measure(network, test, epsilons, pgdSteps);
         out.printf(Locale.ROOT, "%s%nstarting from %s; held-out check on %d test examples%n", trainer,
                 fromScratch ? "a fresh initialization (seed " + seed + ")" : model.name(), heldOut);

@@ -17,6 +17,7 @@ import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
 import io.robustunit.model.dl4j.Dl4jClassifiers;
 import io.robustunit.model.dl4j.Dl4jModels;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +55,10 @@ final class RobustnessCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the sample (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--example", defaultValue = "-1", paramLabel = "INDEX",
+    private static final int NO_EXAMPLE = Integer.MIN_VALUE;
+
+    @Option(names = "--example", defaultValue = "" + NO_EXAMPLE, paramLabel = "INDEX", showDefaultValue =
+            CommandLine.Help.Visibility.NEVER,
             description = "Also show what the model predicts for this test image under FGSM at each ε.")
     int example;
 
@@ -69,8 +73,20 @@ final class RobustnessCommand implements Callable<Integer> {
                 Attacks.fgsm(eps);
             }
         }
+        CliChecks.atLeast("--samples", samples, 0, " (0 means all)");
+        CliChecks.atLeast("--pgd-steps", pgdSteps, 1, "");
+        CliChecks.atLeast("--batch-size", batchSize, 1, "");
+        if (pngDir != null && example == NO_EXAMPLE) {
+            throw new IllegalArgumentException("--png-dir needs --example INDEX: it writes that example's images");
+        }
         MultiLayerNetwork network = model.load();
         LabelledDataset fullTest = data.test();
+        if (example != NO_EXAMPLE) {
+            CliChecks.within("--example", example, 0, fullTest.size() - 1);
+        }
+        if (samples > fullTest.size()) {
+            CliChecks.within("--samples", samples, 0, fullTest.size());
+        }
         LabelledDataset test = samples > 0 ? fullTest.stratifiedSample(samples, seed) : fullTest;
         DifferentiableClassifier classifier = Dl4jClassifiers.of(network);
         RobustnessEvaluator evaluator = RobustnessEvaluator.of(classifier).batchSize(batchSize);
@@ -103,7 +119,7 @@ final class RobustnessCommand implements Callable<Integer> {
                 (System.nanoTime() - start) / 1e9, rows.size() * test.size() / Math.max(fgsmSeconds, 1e-9),
                 pgdSteps, rows.size() * test.size() / Math.max(pgdSeconds, 1e-9));
         PeakMemory.residentMegabytes().ifPresent(mb -> out.printf(Locale.ROOT, "peak RSS %d MB%n", mb));
-        if (example >= 0) {
+        if (example != NO_EXAMPLE) {
             new ExampleView(classifier, fullTest, example).print(out, epsilons, pngDir);
         }
         out.flush();

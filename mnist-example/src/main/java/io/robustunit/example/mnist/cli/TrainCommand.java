@@ -50,12 +50,13 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (epochs < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("--epochs and --batch-size must be at least 1 but were " + epochs
-                    + " and " + batchSize);
-        }
+        CliChecks.atLeast("--epochs", epochs, 1, "");
+        CliChecks.atLeast("--batch-size", batchSize, 1, "");
+        CliChecks.atLeast("--train-samples", trainSamples, 0, " (0 means all)");
+        CliChecks.writableFile("--output", output);
         LabelledDataset train = data.train();
         if (trainSamples > 0) {
+            CliChecks.within("--train-samples", trainSamples, 0, train.size());
             train = train.stratifiedSample(trainSamples, seed);
         }
         LabelledDataset test = data.test();

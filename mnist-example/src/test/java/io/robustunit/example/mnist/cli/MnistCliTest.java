@@ -82,4 +82,36 @@ class MnistCliTest {
         assertThat(noModel.exitCode()).isEqualTo(1);
         assertThat(noModel.err()).contains("error: model file " + missing + " does not exist");
     }
+
+    @Test
+    void outOfRangeOptionsAreRejectedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        assertThat(run("robustness", "--samples", "-5").err())
+                .contains("error: --samples must be at least 0 (0 means all) but was -5");
+        assertThat(run("robustness", "--samples", "10001").err()).contains("error: --samples must be in [0, 10000] but was 10001");
+        assertThat(run("robustness", "--example", "-3").err()).contains("error: --example must be in [0, 9999] but was -3");
+        assertThat(run("robustness", "--png-dir", dir.toString()).err())
+                .contains("error: --png-dir needs --example INDEX: it writes that example's images");
+        assertThat(run("train", "--train-samples", "-1").err())
+                .contains("error: --train-samples must be at least 0 (0 means all) but was -1");
+        assertThat(run("harden", "--held-out", "-1").err()).contains("error: --held-out must be in [1, 10000] but was -1");
+        Run tooMany = run("harden", "--held-out", "999999");
+        assertThat(tooMany.exitCode()).isEqualTo(1);
+        assertThat(tooMany.err()).contains("error: --held-out must be in [1, 10000] but was 999999");
+        assertThat(tooMany.out()).doesNotContain("epoch");
+    }
+
+    @Test
+    void anOutputPathThatCannotBeWrittenIsRejectedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Path under = file.resolve("model.zip");
+        for (String command : new String[] {"train", "harden"}) {
+            Run run = run(command, "--output", under.toString());
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).contains("error: --output " + under + " cannot be created: " + file
+                    + " is a regular file, not a directory");
+            assertThat(run.out()).doesNotContain("epoch");
+        }
+        assertThat(run("train", "--output", dir.toString()).err())
+                .contains("error: --output " + dir + " is a directory; name a file");
+    }
 }
