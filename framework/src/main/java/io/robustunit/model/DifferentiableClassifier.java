@@ -7,7 +7,7 @@ import org.apiguardian.api.API;
 /**
  * A classifier the attacks can query: class probabilities for a batch, and the gradient of each example's
  * cross-entropy loss with respect to its input. This is the only view of a model the framework needs;
- * {@link Dl4jClassifiers} adapts Deeplearning4j networks to it.
+ * {@link io.robustunit.model.dl4j.Dl4jClassifiers} adapts Deeplearning4j networks to it.
  *
  * <p>Inputs are {@code inputSize()} floats per example in row-major order. Every method works on the rows
  * {@code [from, from + count)} of its input array and writes the same rows of its output array, so whole

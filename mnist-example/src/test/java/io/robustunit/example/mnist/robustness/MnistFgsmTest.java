@@ -1,5 +1,6 @@
 package io.robustunit.example.mnist.robustness;
 
+// tag::composed[]
 import static io.robustunit.junit.AttackKind.FGSM;
 
 import java.lang.annotation.Documented;
@@ -10,7 +11,6 @@ import java.lang.annotation.Target;
 
 import io.robustunit.junit.AdversarialTest;
 
-// tag::composed[]
 /** The team's standard FGSM check: small perturbations must leave most digits readable. */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

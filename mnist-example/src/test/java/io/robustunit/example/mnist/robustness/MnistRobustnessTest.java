@@ -1,5 +1,6 @@
 package io.robustunit.example.mnist.robustness;
 
+// tag::robustness[]
 import static io.robustunit.assertions.RobustnessAssertions.assertThat;
 import static io.robustunit.junit.AttackKind.FGSM;
 import static io.robustunit.junit.AttackKind.PGD;
@@ -20,7 +21,6 @@ import io.robustunit.junit.TestData;
 import io.robustunit.junit.Targeted;
 import io.robustunit.metrics.EvaluationResult;
 
-// tag::robustness[]
 /**
  * Robustness requirements of the shipped MNIST model, as a user of RobustUnit writes them. The thresholds
  * sit below what the model achieves (see the README's table), so a regression of a few points fails the

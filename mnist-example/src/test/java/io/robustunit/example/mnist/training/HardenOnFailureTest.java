@@ -40,6 +40,7 @@ class HardenOnFailureTest {
             + "(\\d+\\.\\d\\d)% \\(PGD-20\\) at ε=0\\.1 with clean accuracy (\\d+\\.\\d\\d)%; saved to (\\S+)\n");
     private static final Pattern MEASURED = Pattern.compile("adversarial accuracy +(\\d+\\.\\d\\d)%");
 
+    // tag::harden[]
     @ModelUnderTest("file:target/hardening-test/mnist-mlp.zip")
     @AdversarialDefaults(samples = 1000, seed = 3)
     static class HardeningTestCase {
@@ -58,6 +59,7 @@ class HardenOnFailureTest {
         @HardenOnFailure(epochs = 1, samples = 6000)
         void gate() {
         }
+        // end::harden[]
     }
 
     @Test

@@ -39,11 +39,13 @@ class MnistAdversarialTrainingTest {
         LabelledDataset train = MnistData.train().stratifiedSample(6000, 1);
         LabelledDataset test = MnistData.test().stratifiedSample(1000, 2);
         MultiLayerNetwork shipped = ReferenceMlp.loadShipped();
-        MultiLayerNetwork hardened = shipped.clone();
         RobustnessEvaluator before = RobustnessEvaluator.of(Dl4jClassifiers.of(shipped));
 
+        // tag::train[]
+        MultiLayerNetwork hardened = shipped.clone();    // the trainer trains the network it is given
         TrainingReport report = AdversarialTrainer.of(TrainingGenerator.FGSM_RANDOM_START, 0.1).epochs(1).batchSize(64)
-                .train(Dl4jModels.trainable(hardened), train, test, r -> { });
+                .train(Dl4jModels.trainable(hardened), train, test, epoch -> System.out.println(epoch));
+        // end::train[]
 
         RobustnessEvaluator after = RobustnessEvaluator.of(Dl4jClassifiers.of(hardened));
         double fgsmBefore = before.evaluate(test, Attacks.fgsm(0.1)).adversarialAccuracy();
