@@ -190,10 +190,11 @@ final class SettingsResolver {
         requireAtLeast(h.samples(), 0, "samples", at);
         requireAtLeast(h.batchSize(), 1, "batchSize", at);
         requireAtLeast(h.pgdSteps(), 1, "pgdSteps", at);
-        double alpha = h.alpha() * AdversarialTrainer.ALPHA_DENOMINATOR;
-        if (!(h.alpha() >= 0 && h.alpha() <= 1) || alpha != Math.rint(alpha)) {
-            throw ConfigurationErrors.invalid("HardenOnFailure", at, "declare alpha as a multiple of 1/"
-                    + AdversarialTrainer.ALPHA_DENOMINATOR + " in [0, 1]", h.alpha());
+        try {
+            AdversarialTrainer.fgsm(0.5).alpha(h.alpha());
+        } catch (IllegalArgumentException e) {
+            throw ConfigurationErrors.invalid("HardenOnFailure", at, "declare alpha as "
+                    + AdversarialTrainer.ALPHA_RULE, h.alpha());
         }
         if (!Double.isNaN(h.epsilon()) && !(h.epsilon() > 0 && h.epsilon() <= 1)) {
             throw ConfigurationErrors.invalid("HardenOnFailure", at, "declare epsilon in (0, 1]", h.epsilon());

@@ -33,6 +33,9 @@ public final class AdversarialTrainer {
     /** α must be a multiple of one over this, as the mixed loss is realised by repeating examples. */
     public static final int ALPHA_DENOMINATOR = 8;
 
+    /** The values α may take, as messages state them. */
+    public static final String ALPHA_RULE = "a multiple of 1/" + ALPHA_DENOMINATOR + " in [0, 1]";
+
     /** Steps of {@link TrainingGenerator#PGD}, each of {@code 2.5·ε/steps}. */
     public static final int DEFAULT_PGD_STEPS = 7;
 
@@ -51,8 +54,8 @@ public final class AdversarialTrainer {
             throw new IllegalArgumentException("adversarial training epsilon must be in (0, 1] but was " + epsilon);
         }
         if (!(alpha >= 0 && alpha <= 1) || alpha * ALPHA_DENOMINATOR != Math.rint(alpha * ALPHA_DENOMINATOR)) {
-            throw new IllegalArgumentException("alpha, the weight of the clean loss, must be a multiple of 1/"
-                    + ALPHA_DENOMINATOR + " in [0, 1] but was " + alpha + " (the mixed loss repeats clean and "
+            throw new IllegalArgumentException("alpha, the weight of the clean loss, must be " + ALPHA_RULE
+                    + " but was " + alpha + " (the mixed loss repeats clean and "
                     + "adversarial examples in each minibatch in the ratio α : 1 − α)");
         }
         if (epochs < 1) {

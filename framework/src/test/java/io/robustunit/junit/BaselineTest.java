@@ -54,13 +54,7 @@ class BaselineTest {
     }
 
     private static EngineExecutionResults run(Path dir, String... extra) {
-        String[] params = new String[4 + extra.length];
-        params[0] = AdversarialTest.REPORTS_DIRECTORY_PROPERTY;
-        params[1] = dir.resolve("reports").toString();
-        params[2] = AdversarialTest.BASELINE_FILE_PROPERTY;
-        params[3] = dir.resolve("baseline.json").toString();
-        System.arraycopy(extra, 0, params, 4, extra.length);
-        return EngineRuns.run(BaselinedTestCase.class, params);
+        return EngineRuns.runWithReports(BaselinedTestCase.class, dir, extra);
     }
 
     @Test

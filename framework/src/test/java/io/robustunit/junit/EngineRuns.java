@@ -26,6 +26,17 @@ final class EngineRuns {
         return builder.execute();
     }
 
+    /** Runs a fixture with its reports under {@code dir/reports} and its baseline at {@code dir/baseline.json}. */
+    static EngineExecutionResults runWithReports(Class<?> fixture, java.nio.file.Path dir, String... keyValues) {
+        String[] params = new String[4 + keyValues.length];
+        params[0] = AdversarialTest.REPORTS_DIRECTORY_PROPERTY;
+        params[1] = dir.resolve("reports").toString();
+        params[2] = AdversarialTest.BASELINE_FILE_PROPERTY;
+        params[3] = dir.resolve("baseline.json").toString();
+        System.arraycopy(keyValues, 0, params, 4, keyValues.length);
+        return run(fixture, params);
+    }
+
     static List<String> displayNames(EngineExecutionResults results) {
         return results.testEvents().started().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList();
     }

@@ -55,21 +55,16 @@ final class Dl4jNetwork implements TrainableNetwork {
         MinibatchIterator iterator = new MinibatchIterator(batches, new long[] {batches.featureCount()},
                 sparseLabels(), false);
         LossListener losses = new LossListener();
-        if (model instanceof MultiLayerNetwork network) {
-            network.addListeners(losses);
-            try {
+        model.addListeners(losses);
+        try {
+            if (model instanceof MultiLayerNetwork network) {
                 network.fit(iterator);
-            } finally {
-                network.getListeners().remove(losses);
+            } else {
+                ((ComputationGraph) model).fit(iterator);
             }
-        } else {
-            ComputationGraph graph = (ComputationGraph) model;
-            graph.addListeners(losses);
-            try {
-                graph.fit(iterator);
-            } finally {
-                graph.getListeners().remove(losses);
-            }
+        } finally {
+            (model instanceof MultiLayerNetwork network ? network.getListeners()
+                    : ((ComputationGraph) model).getListeners()).remove(losses);
         }
         return losses.mean();
     }
