@@ -62,8 +62,7 @@ final class Hardening {
     static Result run(Key key, ModelHandle model, LabelledDataset training, Outcome outcome, Path directory) {
         if (model.network == null) {
             throw new ExtensionConfigurationException("Configuration error: @HardenOnFailure needs a trainable network "
-                    + "(a DL4J MultiLayerNetwork or ComputationGraph), but " + model.name + " is a "
-                    + model.classifier.getClass().getName());
+                    + "(a DL4J MultiLayerNetwork or ComputationGraph), but " + model.name + " is a " + model.kind());
         }
         InvocationSpec spec = key.spec();
         LabelledDataset sample = outcome.sample();
@@ -72,7 +71,7 @@ final class Hardening {
         try (TrainableNetwork copy = model.network.copy()) {
             AdversarialTrainer.of(key.generator(), key.epsilon()).alpha(key.alpha()).epochs(key.epochs())
                     .batchSize(key.batchSize()).seed(spec.seed()).train(copy, train, sample, report -> { });
-            DifferentiableClassifier hardened = copy.classifier();
+            DifferentiableClassifier hardened = copy.classifier(sample.featureCount());
             RobustnessEvaluator evaluator = RobustnessEvaluator.of(hardened);
             double fgsm = evaluator.evaluate(sample, Attacks.fgm(spec.epsilon(), spec.norm(), sample.range()))
                     .adversarialAccuracy();

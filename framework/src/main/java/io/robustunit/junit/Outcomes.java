@@ -8,6 +8,7 @@ import io.robustunit.attack.Attack;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
+import io.robustunit.model.DifferentiableClassifier;
 
 /**
  * Computes each attack's result once per test class, however many invocations ask for it, also concurrently: the
@@ -33,7 +34,8 @@ final class Outcomes {
     private static Outcome compute(Fixtures fixtures, InvocationSpec spec, int batchSize, String where) {
         ModelHandle model = fixtures.model();
         LabelledDataset all = fixtures.testData();
-        checkCompatible(fixtures.declarations(), model, all);
+        DifferentiableClassifier classifier = model.classifier(all.featureCount());
+        checkCompatible(fixtures.declarations(), model.name, classifier, all);
         int[] indices = spec.samples() == 0 || spec.samples() >= all.size()
                 ? IntStream.range(0, all.size()).toArray() : all.stratifiedIndices(spec.samples(), spec.seed());
         LabelledDataset sample = indices.length == all.size() ? all : all.subset(indices);
@@ -44,21 +46,22 @@ final class Outcomes {
             throw ConfigurationErrors.of("AdversarialTest", where, "cannot attack "
                     + fixtures.declarations().data().description() + ": " + e.getMessage());
         }
-        EvaluationResult result = RobustnessEvaluator.of(model.classifier).batchSize(batchSize).evaluate(sample, attack);
+        EvaluationResult result = RobustnessEvaluator.of(classifier).batchSize(batchSize).evaluate(sample, attack);
         return new Outcome(spec, sample, indices, result, all.size(), model.name, model.parameterDigest(),
-                model.classifier.description(), all.name());
+                classifier.description(), all.name());
     }
 
-    private static void checkCompatible(Declarations declarations, ModelHandle m, LabelledDataset all) {
-        if (all.featureCount() != m.classifier.inputSize()) {
-            throw new ExtensionConfigurationException("Configuration error: " + m.name + " expects "
-                    + m.classifier.inputSize() + " features per example but " + declarations.data().description()
+    private static void checkCompatible(Declarations declarations, String name, DifferentiableClassifier classifier,
+                                        LabelledDataset all) {
+        if (all.featureCount() != classifier.inputSize()) {
+            throw new ExtensionConfigurationException("Configuration error: " + name + " expects "
+                    + classifier.inputSize() + " features per example but " + declarations.data().description()
                     + " has " + all.featureCount());
         }
-        if (all.numClasses() > m.classifier.numClasses()) {
+        if (all.numClasses() > classifier.numClasses()) {
             throw new ExtensionConfigurationException("Configuration error: " + declarations.data().description()
-                    + " has labels in [0, " + all.numClasses() + ") but " + m.name + " predicts only "
-                    + m.classifier.numClasses() + " classes");
+                    + " has labels in [0, " + all.numClasses() + ") but " + name + " predicts only "
+                    + classifier.numClasses() + " classes");
         }
     }
 }

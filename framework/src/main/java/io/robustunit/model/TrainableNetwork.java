@@ -17,14 +17,26 @@ import io.robustunit.data.Minibatches;
 @API(status = EXPERIMENTAL, since = "0.1")
 public interface TrainableNetwork extends AutoCloseable {
 
-    /** @return a classifier over a snapshot of the current parameters, unaffected by later training */
+    /**
+     * @return a classifier over a snapshot of the current parameters, unaffected by later training
+     * @throws IllegalArgumentException if the network does not say how large an example is; use
+     *         {@link #classifier(int)}
+     */
     DifferentiableClassifier classifier();
 
     /**
-     * @return a classifier that follows the parameters as they train, for making adversarial examples from the
-     *         current weights during training; it serializes its calls
+     * @param featuresPerExample how many features the data has per example, which picks the example's shape where
+     *        the network does not record it (an image's height and width, say)
+     * @return a classifier over a snapshot of the current parameters, unaffected by later training
      */
-    DifferentiableClassifier liveClassifier();
+    DifferentiableClassifier classifier(int featuresPerExample);
+
+    /**
+     * @param featuresPerExample as for {@link #classifier(int)}
+     * @return a classifier that follows the parameters as they train, for making adversarial examples from the
+     *         current weights during training
+     */
+    DifferentiableClassifier liveClassifier(int featuresPerExample);
 
     /** @return an independent copy with the same parameters and training state */
     TrainableNetwork copy();

@@ -193,7 +193,7 @@ public final class AdversarialTrainer {
      */
     public TrainingReport train(TrainableNetwork network, LabelledDataset train, LabelledDataset heldOut,
                                 Progress progress) {
-        DifferentiableClassifier live = network.liveClassifier();
+        DifferentiableClassifier live = network.liveClassifier(train.featureCount());
         if (train.featureCount() != live.inputSize() || heldOut.featureCount() != live.inputSize()) {
             throw new IllegalArgumentException("the network expects " + live.inputSize() + " features per example but "
                     + "the training data have " + train.featureCount() + " and the held-out data " + heldOut.featureCount());
@@ -211,7 +211,7 @@ public final class AdversarialTrainer {
             double loss = network.fitEpoch(batches);
             double seconds = (System.nanoTime() - start) / 1e9;
             total += seconds;
-            EvaluationResult check = RobustnessEvaluator.of(network.classifier())
+            EvaluationResult check = RobustnessEvaluator.of(network.classifier(heldOut.featureCount()))
                     .evaluate(heldOut, Attacks.fgsm(epsilon).withRange(heldOut.range()));
             EpochReport report = new EpochReport(epoch, loss, check.cleanAccuracy(), check.adversarialAccuracy(), seconds);
             reports.add(report);

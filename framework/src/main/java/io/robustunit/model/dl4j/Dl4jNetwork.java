@@ -2,6 +2,7 @@ package io.robustunit.model.dl4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
@@ -36,12 +37,17 @@ final class Dl4jNetwork implements TrainableNetwork {
 
     @Override
     public DifferentiableClassifier classifier() {
-        return Dl4jClassifiers.of(model);
+        return Dl4jClassifiers.of(model, OptionalInt.empty(), false);
     }
 
     @Override
-    public DifferentiableClassifier liveClassifier() {
-        return Dl4jClassifiers.following(model);
+    public DifferentiableClassifier classifier(int featuresPerExample) {
+        return Dl4jClassifiers.of(model, OptionalInt.of(featuresPerExample), false);
+    }
+
+    @Override
+    public DifferentiableClassifier liveClassifier(int featuresPerExample) {
+        return Dl4jClassifiers.of(model, OptionalInt.of(featuresPerExample), true);
     }
 
     @Override
@@ -52,8 +58,11 @@ final class Dl4jNetwork implements TrainableNetwork {
 
     @Override
     public double fitEpoch(Minibatches batches) {
-        MinibatchIterator iterator = new MinibatchIterator(batches, new long[] {batches.featureCount()},
-                sparseLabels(), false);
+        ExampleShape shape = model instanceof MultiLayerNetwork network
+                ? InputShapes.resolve(network.getLayerWiseConfigurations(), OptionalInt.of(batches.featureCount()))
+                : InputShapes.resolve(((ComputationGraph) model).getConfiguration(),
+                OptionalInt.of(batches.featureCount()));
+        MinibatchIterator iterator = new MinibatchIterator(batches, shape.ndShape(), sparseLabels(), false);
         LossListener losses = new LossListener();
         model.addListeners(losses);
         try {

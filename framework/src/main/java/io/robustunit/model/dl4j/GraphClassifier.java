@@ -19,13 +19,12 @@ final class GraphClassifier extends Dl4jBackpropClassifier {
     private final String inputName;
     private final EpsilonCapture capture = new EpsilonCapture();
 
-    GraphClassifier(ComputationGraph original, long[] exampleShape, boolean following) {
-        this(checkedCopy(original, following), exampleShape);
+    GraphClassifier(ComputationGraph original, ExampleShape example, boolean following) {
+        this(checkedCopy(original, following), example);
     }
 
-    private GraphClassifier(ComputationGraph copy, long[] exampleShape) {
-        super("ComputationGraph", exampleShape != null ? exampleShape : inferShape(copy.getConfiguration()),
-                OutputLayers.of(copy.getConfiguration()), copy.params().dataType());
+    private GraphClassifier(ComputationGraph copy, ExampleShape example) {
+        super("ComputationGraph", example.ndShape(), OutputLayers.of(copy.getConfiguration()), copy.params().dataType());
         this.graph = copy;
         this.inputName = copy.getConfiguration().getNetworkInputs().get(0);
         graph.setListeners(capture);
@@ -38,16 +37,6 @@ final class GraphClassifier extends Dl4jBackpropClassifier {
                     + conf.getNetworkInputs() + " inputs and " + conf.getNetworkOutputs() + " outputs");
         }
         return InferenceCopies.of(original, following);
-    }
-
-    private static long[] inferShape(ComputationGraphConfiguration conf) {
-        String input = conf.getNetworkInputs().get(0);
-        for (var entry : conf.getVertexInputs().entrySet()) {
-            if (entry.getValue().contains(input) && conf.getVertices().get(entry.getKey()) instanceof LayerVertex v) {
-                return InputShapes.infer(v.getLayerConf().getLayer(), v.getPreProcessor(), "vertex '" + entry.getKey() + "'");
-            }
-        }
-        throw new IllegalArgumentException("cannot infer the input size of the graph; pass the input shape explicitly");
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.robustunit.model.dl4j;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,19 +12,14 @@ final class MultiLayerClassifier extends Dl4jBackpropClassifier {
 
     private final MultiLayerNetwork network;
 
-    MultiLayerClassifier(MultiLayerNetwork original, long[] exampleShape, boolean following) {
-        this(InferenceCopies.of(original, following), exampleShape);
+    MultiLayerClassifier(MultiLayerNetwork original, ExampleShape example, boolean following) {
+        this(InferenceCopies.of(original, following), example);
     }
 
-    private MultiLayerClassifier(MultiLayerNetwork copy, long[] exampleShape) {
-        super("MultiLayerNetwork", exampleShape != null ? exampleShape : inferShape(copy), OutputLayers.of(copy.getLayerWiseConfigurations()),
+    private MultiLayerClassifier(MultiLayerNetwork copy, ExampleShape example) {
+        super("MultiLayerNetwork", example.ndShape(), OutputLayers.of(copy.getLayerWiseConfigurations()),
                 copy.params().dataType());
         this.network = copy;
-    }
-
-    private static long[] inferShape(MultiLayerNetwork network) {
-        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
-        return InputShapes.infer(conf.getConf(0).getLayer(), conf.getInputPreProcess(0), "the network");
     }
 
     @Override

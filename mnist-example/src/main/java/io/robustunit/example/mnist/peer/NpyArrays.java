@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads little-endian float32, C-order {@code .npy} files (NumPy format versions 1 to 3). */
-final class NpyArrays {
+public final class NpyArrays {
 
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
@@ -22,10 +22,15 @@ final class NpyArrays {
      * @param shape the dimensions
      * @param values the elements in row-major order
      */
-    record Array(int[] shape, float[] values) {
+    public record Array(int[] shape, float[] values) {
     }
 
-    static Array read(Path file) throws IOException {
+    /**
+     * @param file a {@code .npy} file of float32 values
+     * @return its shape and values
+     * @throws IOException naming the file if it is missing or not float32 in C order
+     */
+    public static Array read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist");
         }
