@@ -7,8 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -113,6 +121,111 @@ class AdversarialTrainerTest {
         plain.fit(new DataSet(Nd4j.create(rows, new long[] {64, 20}),
                 Nd4j.create(labels, 64, 1).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)));
         assertThat(viaTrainer.params().sub(plain.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
+    }
+
+    /** Noisy 8×8 images: class 0 is brighter in the top half, class 1 in the bottom half. */
+    private static LabelledDataset images(int n, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        float[] x = new float[n * 64];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            for (int j = 0; j < 64; j++) {
+                boolean own = (j < 32) == (y[i] == 0);
+                x[i * 64 + j] = (float) Math.min(1, Math.max(0, (own ? 0.6 : 0.35) + 0.15 * gaussian(random)));
+            }
+        }
+        return LabelledDataset.of("images", x, y, 64, 2, InputRange.UNIT);
+    }
+
+    /** Convolution, BatchNorm (training mode: batch statistics), ReLU, max pooling, softmax; declared convolutional. */
+    private static MultiLayerNetwork cnn(long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
+                .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunction.SPARSE_MCXENT).nOut(2).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 8, 1)).build());
+        net.init();
+        return net;
+    }
+
+    @Test
+    void aCnnWithBatchNormTrainsThroughTheSamePathOneStepEqualsDl4jFedTheSameRows() {
+        // α = 3/4: one step on rows [x, x, x, x_adv], with x_adv what the trainer's live classifier makes of the
+        // starting weights, must equal DL4J fed those rows; BatchNorm sees the same batch statistics in both
+        MultiLayerNetwork viaTrainer = cnn(22);
+        MultiLayerNetwork plain = cnn(22);
+        LabelledDataset data = images(16, 21);
+        AdversarialTrainer.fgsm(0.1).alpha(0.75).epochs(1).batchSize(16).seed(1)
+                .train(Dl4jModels.trainable(viaTrainer), data, data, r -> { });
+        plain.fit(mixedRows(data, Dl4jModels.trainable(plain).liveClassifier(64), 3, 1));
+        assertThat(plain.params()).isNotEqualTo(cnn(22).params());
+        assertThat(viaTrainer.params().sub(plain.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
+    }
+
+    @Test
+    void aResidualGraphTrainsThroughTheSamePathOneStepEqualsDl4jFedTheSameRows() {
+        ComputationGraph viaTrainer = residual(32);
+        ComputationGraph plain = residual(32);
+        LabelledDataset data = images(16, 31);
+        AdversarialTrainer.fgsm(0.1).alpha(0.5).epochs(1).batchSize(16).seed(1)
+                .train(Dl4jModels.trainable(viaTrainer), data, data, r -> { });
+        plain.fit(mixedRows(data, Dl4jModels.trainable(plain).liveClassifier(64), 1, 1));
+        assertThat(plain.params()).isNotEqualTo(residual(32).params());
+        assertThat(viaTrainer.params().sub(plain.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
+    }
+
+    /**
+     * The trainer's one minibatch, built independently: its 16 examples in the order the trainer's seed-1 shuffle
+     * gives them (DL4J's BatchNorm step in a graph depends on the row order by up to 2e-4), {@code clean} copies of
+     * them, then {@code adversarial} copies of their FGSM versions, as 8×8 images.
+     */
+    private static DataSet mixedRows(LabelledDataset data, io.robustunit.model.DifferentiableClassifier live, int clean,
+                                     int adversarialCopies) {
+        io.robustunit.data.Minibatches shuffled = io.robustunit.data.Minibatches.shuffled(data, 16, 1);
+        shuffled.reset();
+        io.robustunit.data.Minibatch batch = shuffled.next();
+        float[] x = batch.features();
+        float[] adversarial = new float[x.length];
+        Attacks.fgsm(0.1).generate(live, x, batch.labels(), 0, 16, adversarial);
+        int copies = clean + adversarialCopies;
+        float[] rows = new float[copies * x.length];
+        double[] labels = new double[copies * 16];
+        for (int c = 0; c < copies; c++) {
+            System.arraycopy(c < clean ? x : adversarial, 0, rows, c * x.length, x.length);
+            for (int i = 0; i < 16; i++) {
+                labels[c * 16 + i] = batch.labels()[i];
+            }
+        }
+        return new DataSet(Nd4j.create(rows, new long[] {copies * 16, 1, 8, 8}),
+                Nd4j.create(labels, copies * 16, 1).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+    }
+
+    /** A residual block: conv-BN-ReLU-conv-BN added to the block's input, then ReLU, global pooling, softmax. */
+    private static ComputationGraph residual(long seed) {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(seed)
+                .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(8, 8, 1))
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(4).padding(1, 1)
+                        .activation(Activation.RELU).build(), "in")
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(4).padding(1, 1)
+                        .activation(Activation.IDENTITY).build(), "stem")
+                .addLayer("bn1", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("r1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
+                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(4).padding(1, 1)
+                        .activation(Activation.IDENTITY).build(), "r1")
+                .addLayer("bn2", new BatchNormalization.Builder().build(), "c2")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "bn2", "stem")
+                .addLayer("r2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "add")
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "r2")
+                .addLayer("out", new OutputLayer.Builder(LossFunction.SPARSE_MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build(), "gap")
+                .setOutputs("out").build());
+        graph.init();
+        return graph;
     }
 
     @Test

@@ -113,11 +113,11 @@ public final class Dl4jClassifiers {
         checkInitialized(model);
         if (model instanceof MultiLayerNetwork network) {
             ExampleShape shape = InputShapes.resolve(network.getLayerWiseConfigurations(), features);
-            return following ? new MultiLayerClassifier(network, shape, true) : create(network, shape);
+            return following ? live(network, shape) : create(network, shape);
         }
         if (model instanceof ComputationGraph graph) {
             ExampleShape shape = InputShapes.resolve(graph.getConfiguration(), features);
-            return following ? new GraphClassifier(graph, shape, true) : create(graph, shape);
+            return following ? live(graph, shape) : create(graph, shape);
         }
         throw new IllegalArgumentException("expected a MultiLayerNetwork or a ComputationGraph but got "
                 + (model == null ? "null" : model.getClass().getName()));
@@ -141,6 +141,30 @@ public final class Dl4jClassifiers {
             return null;
         } catch (KernelCompiler.Unsupported e) {
             return e.getMessage();
+        }
+    }
+
+    /** The kernels, recompiled as training moves the network on, or else DL4J's backprop, which follows it anyway. */
+    private static DifferentiableClassifier live(Model model, ExampleShape shape) {
+        boolean graph = model instanceof ComputationGraph;
+        if (graph) {
+            OutputLayers.of(((ComputationGraph) model).getConfiguration());
+        } else {
+            OutputLayers.of(((MultiLayerNetwork) model).getLayerWiseConfigurations());
+        }
+        try {
+            return new LiveKernelClassifier(model, shape);
+        } catch (KernelCompiler.Unsupported e) {
+            if (graph) {
+                ComputationGraph g = (ComputationGraph) model;
+                rejectBatchNormalization(g.getConfiguration().getVertices().values().stream()
+                        .filter(v -> v instanceof LayerVertex).map(v -> ((LayerVertex) v).getLayerConf().getLayer())
+                        .toList(), e);
+                return new GraphClassifier(g, shape, true);
+            }
+            MultiLayerNetwork n = (MultiLayerNetwork) model;
+            rejectBatchNormalization(n.getLayerWiseConfigurations().getConfs().stream().map(c -> c.getLayer()).toList(), e);
+            return new MultiLayerClassifier(n, shape, true);
         }
     }
 

@@ -209,6 +209,11 @@ final class InputShapes {
                         + features.getAsInt() + " features per example cannot be");
             }
             long pixels = features.getAsInt() / channels;
+            long side = Math.round(Math.sqrt(pixels));
+            if (side * side == pixels && entry.accepts(InputType.convolutional(side, side, channels, format))) {
+                // the one square candidate wins anyway: skip probing the others, whose outputs DL4J warns about
+                return imageShape(side, side, channels, format);
+            }
             for (long h = 1; h <= pixels; h++) {
                 if (pixels % h == 0 && entry.accepts(InputType.convolutional(h, pixels / h, channels, format))) {
                     candidates.add(new long[] {h, pixels / h});
@@ -230,8 +235,10 @@ final class InputShapes {
                     + features.getAsInt() + " features" : "") + "; pass the per-example input shape explicitly, e.g. "
                     + (format == CNN2DFormat.NHWC ? "(28, 28, " + channels + ")" : "(" + channels + ", 28, 28)"));
         }
-        long h = chosen.get(0)[0];
-        long w = chosen.get(0)[1];
+        return imageShape(chosen.get(0)[0], chosen.get(0)[1], channels, format);
+    }
+
+    private static ExampleShape imageShape(long h, long w, long channels, CNN2DFormat format) {
         return new ExampleShape(InputType.convolutional(h, w, channels, format),
                 format == CNN2DFormat.NHWC ? new long[] {h, w, channels} : new long[] {channels, h, w});
     }

@@ -4,9 +4,17 @@ import java.util.Arrays;
 
 /**
  * A 2-D convolution with its activation: {@code a[o] = f(b[o] + Σ W[o][k]·x[k])} over each output position, with
- * stride, dilation and zero padding. The forward pass gathers each example's input windows into columns (one
- * column array per kernel element, {@code im2col}) and accumulates whole output planes from them; the input gradient
- * is the transposed product scattered back ({@code col2im}). Output planes whose delta is all zero are skipped.
+ * stride, dilation and zero padding.
+ * <ul>
+ *   <li>The forward pass gathers the example's input windows into columns (one column array per kernel element,
+ *       {@code im2col}) and accumulates two output planes at a time from them, so that each column is loaded once
+ *       for two output channels.</li>
+ *   <li>The backward pass visits only the non-zero deltas, which after max pooling or ReLU are a small minority. Where
+ *       a pixel has several input channels, the gradient of each output position's receptive field is a combination
+ *       of the output channels' weight vectors, one per non-zero delta, added back window by window with the input
+ *       read channels-last, so that a window row's channels are contiguous. With fewer channels each non-zero delta
+ *       adds its kernel to the input gradient directly.</li>
+ * </ul>
  */
 final class ConvOp extends Op {
 
@@ -19,21 +27,49 @@ final class ConvOp extends Op {
     private final int dilationW;
     private final int padTop;
     private final int padLeft;
+    /**
+     * From this many input channels on, the backward pass works per output position on channels-last data; below it
+     * (the first layer of an image network) it adds each delta's kernel directly.
+     */
+    private static final int MIN_CHANNELS_PER_POSITION = 4;
+
+    /** {@code [o][(c·KH + kh)·KW + kw]}: the forward pass's weights, DL4J's order. */
     private final float[][] weights;
+    /** {@code [o][(kh·KW + kw)·C + c]}: the backward pass's rows, channels-last, one per output channel. */
+    private final float[][] columns;
     private final float[] bias;
     private final Activation activation;
     private final int k;
-    private final int p;
+    /** Per output position, whether its whole window lies inside the input. */
+    private final boolean[] inside;
 
     private static final class Scratch {
+        /** {@code im2col}: one array per kernel element, one value per output position. */
         final float[][] columns;
-        final float[] plane;
+        /** Two output planes under construction. */
+        final float[] planeA;
+        final float[] planeB;
+        /** An output position's non-zero deltas (channel, value), or all the non-zero deltas (index, value). */
+        final int[] indices;
+        final float[] values;
+        /** One receptive field's gradient. */
+        final float[] field;
+        /** The input gradient, channels-last. */
+        final float[] pixelGradients;
         final float[] z;
 
-        Scratch(int k, int p, int size, boolean keepZ) {
-            columns = new float[k][p];
-            plane = new float[p];
-            z = keepZ ? new float[size] : null;
+        Scratch(ConvOp op, boolean keepZ) {
+            int k = op.k;
+            int p = op.shape.plane();
+            boolean fields = op.manyChannels();
+            this.columns = new float[k][p];
+            this.planeA = new float[p];
+            this.planeB = new float[p];
+            this.indices = new int[fields ? op.shape.channels() : op.shape.size()];
+            this.values = new float[fields ? op.shape.channels() : op.shape.size()];
+            this.field = fields ? new float[k] : null;
+            this.pixelGradients = fields ? new float[op.input.size()] : null;
+            this.z = keepZ ? new float[op.shape.size()] : null;
         }
     }
 
@@ -56,47 +92,95 @@ final class ConvOp extends Op {
         this.dilationW = dilationW;
         this.padTop = padTop;
         this.padLeft = padLeft;
-        this.k = input.channels() * kernelH * kernelW;
-        this.p = output.plane();
-        if (weights.length != output.channels() || bias.length != output.channels()) {
-            throw new IllegalArgumentException("expected " + output.channels() + " output channels of weights and bias");
+        int channels = input.channels();
+        int outChannels = output.channels();
+        this.k = channels * kernelH * kernelW;
+        if (weights.length != outChannels || bias.length != outChannels) {
+            throw new IllegalArgumentException("expected " + outChannels + " output channels of weights and bias");
         }
-        this.weights = new float[weights.length][];
-        for (int o = 0; o < weights.length; o++) {
+        this.weights = new float[outChannels][];
+        this.columns = new float[outChannels][k];
+        for (int o = 0; o < outChannels; o++) {
             if (weights[o].length != k) {
                 throw new IllegalArgumentException("output channel " + o + " has " + weights[o].length + " weights, not " + k);
             }
             this.weights[o] = weights[o].clone();
+            for (int c = 0; c < channels; c++) {
+                for (int kh = 0; kh < kernelH; kh++) {
+                    for (int kw = 0; kw < kernelW; kw++) {
+                        int r = (kh * kernelW + kw) * channels + c;
+                        float w = weights[o][(c * kernelH + kh) * kernelW + kw];
+                        columns[o][r] = w;
+                    }
+                }
+            }
         }
         this.bias = bias.clone();
         this.activation = activation;
+        this.inside = new boolean[output.plane()];
+        for (int oy = 0, q = 0; oy < output.height(); oy++) {
+            for (int ox = 0; ox < output.width(); ox++, q++) {
+                int y0 = oy * strideH - padTop;
+                int x0 = ox * strideW - padLeft;
+                inside[q] = y0 >= 0 && y0 + (kernelH - 1) * dilationH < input.height()
+                        && x0 >= 0 && x0 + (kernelW - 1) * dilationW < input.width();
+            }
+        }
     }
 
     @Override
     Object newScratch() {
-        return new Scratch(k, p, shape.size(), activation.usesInput());
+        return new Scratch(this, activation.usesInput());
+    }
+
+    private boolean manyChannels() {
+        return input.channels() >= MIN_CHANNELS_PER_POSITION;
     }
 
     @Override
     void forward(float[][] in, float[] out, Object scratch) {
         Scratch s = (Scratch) scratch;
-        gather(in[0], s.columns);
         float[] z = s.z != null ? s.z : out;
-        float[] plane = s.plane;
+        forwardByPlanes(in[0], z, s);
+        activation.apply(z, out, shape.size());
+    }
+
+    /** Accumulates two output planes at a time from the input's {@code im2col} columns. */
+    private void forwardByPlanes(float[] x, float[] z, Scratch s) {
+        gather(x, s.columns);
         float[][] cols = s.columns;
-        for (int o = 0; o < weights.length; o++) {
-            Arrays.fill(plane, bias[o]);
-            float[] w = weights[o];
+        int p = shape.plane();
+        int o = 0;
+        for (; o + 1 < weights.length; o += 2) {
+            float[] a = weights[o];
+            float[] b = weights[o + 1];
+            Arrays.fill(s.planeA, bias[o]);
+            Arrays.fill(s.planeB, bias[o + 1]);
             int j = 0;
             for (; j + 3 < k; j += 4) {
-                VectorMath.axpy4(w[j], cols[j], w[j + 1], cols[j + 1], w[j + 2], cols[j + 2], w[j + 3], cols[j + 3], plane);
+                VectorMath.axpy4x2(a[j], a[j + 1], a[j + 2], a[j + 3], b[j], b[j + 1], b[j + 2], b[j + 3],
+                        cols[j], cols[j + 1], cols[j + 2], cols[j + 3], s.planeA, s.planeB);
             }
             for (; j < k; j++) {
-                VectorMath.axpy(w[j], cols[j], plane);
+                VectorMath.fma(a[j], cols[j], s.planeA);
+                VectorMath.fma(b[j], cols[j], s.planeB);
             }
-            System.arraycopy(plane, 0, z, o * p, p);
+            System.arraycopy(s.planeA, 0, z, o * p, p);
+            System.arraycopy(s.planeB, 0, z, (o + 1) * p, p);
         }
-        activation.apply(z, out, shape.size());
+        if (o < weights.length) {
+            float[] a = weights[o];
+            Arrays.fill(s.planeA, bias[o]);
+            int j = 0;
+            for (; j + 3 < k; j += 4) {
+                VectorMath.fma4(a[j], cols[j], a[j + 1], cols[j + 1], a[j + 2], cols[j + 2], a[j + 3], cols[j + 3],
+                        s.planeA);
+            }
+            for (; j < k; j++) {
+                VectorMath.fma(a[j], cols[j], s.planeA);
+            }
+            System.arraycopy(s.planeA, 0, z, o * p, p);
+        }
     }
 
     /** {@code columns[(c, kh, kw)][(oy, ox)] = x[c][oy·sh + kh·dh − top][ox·sw + kw·dw − left]}, zero outside. */
@@ -120,6 +204,10 @@ final class ConvOp extends Op {
                             continue;
                         }
                         int src = base + iy * inW;
+                        if (strideW == 1 && dx >= 0 && dx + outW <= inW) {
+                            System.arraycopy(x, src + dx, col, o, outW);
+                            continue;
+                        }
                         for (int ox = 0; ox < outW; ox++) {
                             int ix = ox * strideW + dx;
                             col[o + ox] = ix >= 0 && ix < inW ? x[src + ix] : 0f;
@@ -134,61 +222,108 @@ final class ConvOp extends Op {
     void backward(float[][] in, float[] out, float[] outGrad, float[][] inGrad, Object scratch) {
         Scratch s = (Scratch) scratch;
         activation.multiplyDerivative(s.z, out, outGrad, shape.size());
-        float[][] dcols = s.columns;
-        for (float[] col : dcols) {
-            Arrays.fill(col, 0f);
+        if (manyChannels()) {
+            backwardByFields(outGrad, inGrad[0], s);
+        } else {
+            backwardByDeltas(outGrad, inGrad[0], s);
         }
-        float[] plane = s.plane;
-        for (int o = 0; o < weights.length; o++) {
-            if (!copyIfNonZero(outGrad, o * p, plane)) {
-                continue;
-            }
-            float[] w = weights[o];
-            for (int j = 0; j < k; j++) {
-                VectorMath.axpy(w[j], plane, dcols[j]);
-            }
-        }
-        scatter(dcols, inGrad[0]);
     }
 
-    private boolean copyIfNonZero(float[] source, int offset, float[] plane) {
-        boolean any = false;
-        for (int i = 0; i < p; i++) {
-            float v = source[offset + i];
-            plane[i] = v;
-            any |= v != 0f;
-        }
-        return any;
-    }
-
-    /** The transpose of {@link #gather}: adds each column value back to the input position it came from. */
-    private void scatter(float[][] columns, float[] dx) {
+    /** Adds each non-zero delta's kernel, scaled, to the input gradient. */
+    private void backwardByDeltas(float[] outGrad, float[] dx, Scratch s) {
         int inH = input.height();
         int inW = input.width();
-        int outH = shape.height();
         int outW = shape.width();
-        int row = 0;
-        for (int c = 0; c < input.channels(); c++) {
-            int base = c * inH * inW;
-            for (int kh = 0; kh < kernelH; kh++) {
-                for (int kw = 0; kw < kernelW; kw++) {
-                    float[] col = columns[row++];
-                    int shift = kw * dilationW - padLeft;
-                    for (int oy = 0; oy < outH; oy++) {
-                        int iy = oy * strideH + kh * dilationH - padTop;
-                        if (iy < 0 || iy >= inH) {
-                            continue;
-                        }
-                        int dst = base + iy * inW;
-                        int o = oy * outW;
-                        for (int ox = 0; ox < outW; ox++) {
-                            int ix = ox * strideW + shift;
-                            if (ix >= 0 && ix < inW) {
-                                dx[dst + ix] += col[o + ox];
-                            }
+        int p = shape.plane();
+        int count = VectorMath.nonZeros(outGrad, 0, shape.size(), s.indices, s.values);
+        for (int t = 0; t < count; t++) {
+            int at = s.indices[t];
+            float d = s.values[t];
+            int o = at / p;
+            int q = at - o * p;
+            int oy = q / outW;
+            int ox = q - oy * outW;
+            float[] w = weights[o];
+            int y0 = oy * strideH - padTop;
+            int x0 = ox * strideW - padLeft;
+            if (inside[q]) {
+                for (int c = 0, j = 0; c < input.channels(); c++) {
+                    for (int kh = 0; kh < kernelH; kh++, j += kernelW) {
+                        int row = (c * inH + y0 + kh * dilationH) * inW + x0;
+                        for (int kw = 0; kw < kernelW; kw++) {
+                            dx[row + kw * dilationW] += d * w[j + kw];
                         }
                     }
                 }
+                continue;
+            }
+            for (int c = 0, j = 0; c < input.channels(); c++) {
+                for (int kh = 0; kh < kernelH; kh++, j += kernelW) {
+                    int iy = y0 + kh * dilationH;
+                    if (iy < 0 || iy >= inH) {
+                        continue;
+                    }
+                    int row = (c * inH + iy) * inW;
+                    for (int kw = 0; kw < kernelW; kw++) {
+                        int ix = x0 + kw * dilationW;
+                        if (ix >= 0 && ix < inW) {
+                            dx[row + ix] += d * w[j + kw];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * For each output position with a non-zero delta, combines the output channels' weight vectors into the receptive
+     * field's gradient and adds it back, channels-last.
+     */
+    private void backwardByFields(float[] outGrad, float[] target, Scratch s) {
+        int channels = input.channels();
+        int outChannels = shape.channels();
+        int plane = shape.plane();
+        int outW = shape.width();
+        float[] field = s.field;
+        float[] dx = s.pixelGradients;
+        Arrays.fill(dx, 0f);
+        for (int oy = 0, q = 0; oy < shape.height(); oy++) {
+            for (int ox = 0; ox < outW; ox++, q++) {
+                int count = 0;
+                for (int o = 0; o < outChannels; o++) {
+                    float d = outGrad[o * plane + q];
+                    s.indices[count] = o;
+                    s.values[count] = d;
+                    count += d != 0f ? 1 : 0;
+                }
+                if (count == 0) {
+                    continue;
+                }
+                Arrays.fill(field, 0f);
+                VectorMath.sparseCombination(columns, s.indices, s.values, count, field);
+                for (int kh = 0; kh < kernelH; kh++) {
+                    int iy = oy * strideH + kh * dilationH - padTop;
+                    if (iy < 0 || iy >= input.height()) {
+                        continue;
+                    }
+                    for (int kw = 0; kw < kernelW; kw++) {
+                        int ix = ox * strideW + kw * dilationW - padLeft;
+                        if (ix < 0 || ix >= input.width()) {
+                            continue;
+                        }
+                        int to = (iy * input.width() + ix) * channels;
+                        int from = (kh * kernelW + kw) * channels;
+                        for (int c = 0; c < channels; c++) {
+                            dx[to + c] += field[from + c];
+                        }
+                    }
+                }
+            }
+        }
+        int pixels = input.height() * input.width();
+        for (int c = 0; c < channels; c++) {
+            for (int p = 0, at = c * pixels; p < pixels; p++, at++) {
+                target[at] += dx[p * channels + c];
             }
         }
     }

@@ -51,6 +51,11 @@ final class PoolOp extends Op {
         int inW = input.width();
         int outH = shape.height();
         int outW = shape.width();
+        if (max && kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+                && 2 * outH <= inH && 2 * outW <= inW) {
+            maxPool2x2(x, out, argmax);
+            return;
+        }
         int o = 0;
         for (int c = 0; c < shape.channels(); c++) {
             int base = c * inH * inW;
@@ -63,18 +68,23 @@ final class PoolOp extends Op {
                     int xStart = Math.max(x0, 0);
                     int xEnd = Math.min(x0 + kernelW, inW);
                     if (max) {
-                        float best = Float.NEGATIVE_INFINITY;
-                        int at = -1;
+                        if (yStart >= yEnd || xStart >= xEnd) {
+                            out[o] = 0f;
+                            argmax[o] = -1;
+                            continue;
+                        }
+                        // the first maximum wins; selects rather than branches, as image data is unpredictable
+                        int at = base + yStart * inW + xStart;
+                        float best = x[at];
                         for (int y = yStart; y < yEnd; y++) {
-                            for (int xx = xStart; xx < xEnd; xx++) {
-                                float v = x[base + y * inW + xx];
-                                if (v > best || at < 0) {
-                                    best = v;
-                                    at = base + y * inW + xx;
-                                }
+                            for (int xx = xStart, i = base + y * inW + xStart; xx < xEnd; xx++, i++) {
+                                float v = x[i];
+                                boolean better = v > best;
+                                best = better ? v : best;
+                                at = better ? i : at;
                             }
                         }
-                        out[o] = at < 0 ? 0f : best;
+                        out[o] = best;
                         argmax[o] = at;
                     } else {
                         float sum = 0f;
@@ -85,6 +95,40 @@ final class PoolOp extends Op {
                         }
                         out[o] = sum / divisor(yStart, yEnd, xStart, xEnd, y0, x0);
                     }
+                }
+            }
+        }
+    }
+
+    /** The common case, 2×2 windows at stride 2 inside the input, without the general case's loops. */
+    private void maxPool2x2(float[] x, float[] out, int[] argmax) {
+        int inH = input.height();
+        int inW = input.width();
+        int outH = shape.height();
+        int outW = shape.width();
+        int o = 0;
+        for (int c = 0; c < shape.channels(); c++) {
+            int base = c * inH * inW;
+            for (int oy = 0; oy < outH; oy++) {
+                int row = base + 2 * oy * inW;
+                for (int ox = 0; ox < outW; ox++, o++) {
+                    int i = row + 2 * ox;
+                    float best = x[i];
+                    int at = i;
+                    float v = x[i + 1];
+                    boolean better = v > best;
+                    best = better ? v : best;
+                    at = better ? i + 1 : at;
+                    v = x[i + inW];
+                    better = v > best;
+                    best = better ? v : best;
+                    at = better ? i + inW : at;
+                    v = x[i + inW + 1];
+                    better = v > best;
+                    best = better ? v : best;
+                    at = better ? i + inW + 1 : at;
+                    out[o] = best;
+                    argmax[o] = at;
                 }
             }
         }

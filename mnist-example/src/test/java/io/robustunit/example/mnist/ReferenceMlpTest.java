@@ -44,7 +44,7 @@ class ReferenceMlpTest {
         LabelledDataset subset = MnistData.train().stratifiedSample(10_000, 1);
         MultiLayerNetwork network = ReferenceMlp.create(1);
         double[] loss = new double[1];
-        ReferenceMlp.train(network, subset, 1, ReferenceMlp.DEFAULT_BATCH_SIZE, 1, (epoch, meanLoss, seconds) -> loss[0] = meanLoss);
+        MnistTraining.train(network, subset, 1, ReferenceMlp.DEFAULT_BATCH_SIZE, 1, (epoch, meanLoss, seconds) -> loss[0] = meanLoss);
         double accuracy = RobustnessEvaluator.of(Dl4jClassifiers.of(network)).evaluateClean(MnistData.test()).accuracy();
         assertThat(accuracy).isGreaterThanOrEqualTo(0.90);
         assertThat(loss[0]).isBetween(0.0, 1.0);

@@ -15,7 +15,6 @@ import io.robustunit.metrics.ClassificationSummary;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.dl4j.Dl4jClassifiers;
 import io.robustunit.model.dl4j.Dl4jModels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,7 +87,8 @@ final class RobustnessCommand implements Callable<Integer> {
             CliChecks.within("--samples", samples, 0, fullTest.size());
         }
         LabelledDataset test = samples > 0 ? fullTest.stratifiedSample(samples, seed) : fullTest;
-        DifferentiableClassifier classifier = Dl4jClassifiers.of(network);
+        // the data's feature count settles the image size of a CNN declared with InputType.convolutional
+        DifferentiableClassifier classifier = Dl4jModels.trainable(network).classifier(test.featureCount());
         RobustnessEvaluator evaluator = RobustnessEvaluator.of(classifier).batchSize(batchSize);
         out.printf(Locale.ROOT, "%s, %s%nparameters sha256 %s%n%s: %d examples, batch %d%n", model.name(),
                 classifier.description(), Dl4jModels.parameterDigest(network), test.name(), test.size(), batchSize);

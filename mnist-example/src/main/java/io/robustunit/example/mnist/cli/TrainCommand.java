@@ -8,9 +8,11 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import io.robustunit.data.LabelledDataset;
+import io.robustunit.example.mnist.MnistData;
+import io.robustunit.example.mnist.MnistTraining;
+import io.robustunit.example.mnist.ReferenceLenet;
 import io.robustunit.example.mnist.ReferenceMlp;
 import io.robustunit.metrics.RobustnessEvaluator;
-import io.robustunit.model.dl4j.Dl4jClassifiers;
 import io.robustunit.model.dl4j.Dl4jModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,10 +20,33 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code train}: trains the reference MLP and writes it atomically. */
+/** {@code train}: trains the reference MLP or LeNet and writes it atomically. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the reference MLP and save it (written atomically).")
+        description = "Train the reference MLP or LeNet CNN and save it (written atomically).")
 final class TrainCommand implements Callable<Integer> {
+
+    /** The architectures the command trains, with the settings of their shipped models. */
+    enum Arch {
+        mlp("784-128-10 MLP", ReferenceMlp.DEFAULT_EPOCHS, ReferenceMlp.DEFAULT_BATCH_SIZE, ReferenceMlp.LEARNING_RATE),
+        lenet("LeNet CNN (conv 5x5x20, pool, conv 5x5x50, pool, dense 500, softmax 10)", ReferenceLenet.DEFAULT_EPOCHS,
+                ReferenceLenet.DEFAULT_BATCH_SIZE, ReferenceLenet.LEARNING_RATE);
+
+        final String description;
+        final int epochs;
+        final int batchSize;
+        final double learningRate;
+
+        Arch(String description, int epochs, int batchSize, double learningRate) {
+            this.description = description;
+            this.epochs = epochs;
+            this.batchSize = batchSize;
+            this.learningRate = learningRate;
+        }
+
+        MultiLayerNetwork create(long seed) {
+            return this == mlp ? ReferenceMlp.create(seed) : ReferenceLenet.create(seed);
+        }
+    }
 
     @Spec
     CommandSpec spec;
@@ -29,12 +54,19 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--epochs", defaultValue = "" + ReferenceMlp.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--arch", defaultValue = "mlp", paramLabel = "ARCH",
+            description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Arch arch;
 
-    @Option(names = "--batch-size", defaultValue = "" + ReferenceMlp.DEFAULT_BATCH_SIZE,
-            description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Epochs (default: " + ReferenceMlp.DEFAULT_EPOCHS + " for mlp, " + ReferenceLenet.DEFAULT_EPOCHS
+                    + " for lenet).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Minibatch size (default: " + ReferenceMlp.DEFAULT_BATCH_SIZE + " for mlp, "
+                    + ReferenceLenet.DEFAULT_BATCH_SIZE + " for lenet).")
+    Integer batchSize;
 
     @Option(names = "--seed", defaultValue = "" + ReferenceMlp.DEFAULT_SEED, description = "Seed of initialization and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -43,13 +75,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train on a stratified sample of N examples instead of all (default: all).")
     int trainSamples;
 
-    @Option(names = "--output", defaultValue = "target/mnist-mlp.zip", paramLabel = "FILE",
-            description = "Where to write the model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Where to write the model (default: target/mnist-<arch>.zip).")
     Path output;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        int epochs = this.epochs != null ? this.epochs : arch.epochs;
+        int batchSize = this.batchSize != null ? this.batchSize : arch.batchSize;
+        Path output = this.output != null ? this.output : Path.of("target", "mnist-" + arch + ".zip");
         CliChecks.atLeast("--epochs", epochs, 1, "");
         CliChecks.atLeast("--batch-size", batchSize, 1, "");
         CliChecks.atLeast("--train-samples", trainSamples, 0, " (0 means all)");
@@ -61,12 +96,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         LabelledDataset test = data.test();
         out.printf(Locale.ROOT, "training %s on %d examples (%s): %d epochs, batch %d, Adam lr %s, seed %d%n",
-                "784-128-10 MLP", train.size(), train.name(), epochs, batchSize, ReferenceMlp.LEARNING_RATE, seed);
-        MultiLayerNetwork network = ReferenceMlp.create(seed);
+                arch.description, train.size(), train.name(), epochs, batchSize, arch.learningRate, seed);
+        MultiLayerNetwork network = arch.create(seed);
         ConsoleProgressBar bar = ConsoleProgressBar.forTerminal(out);
         long start = System.nanoTime();
         LabelledDataset trainSet = train;
-        ReferenceMlp.train(network, train, epochs, batchSize, seed, new ReferenceMlp.Progress() {
+        MnistTraining.train(network, train, epochs, batchSize, seed, new MnistTraining.Progress() {
             @Override
             public void batchDone(int epoch, int batch, int batches) {
                 bar.update("epoch " + epoch + "/" + epochs, batch, batches);
@@ -75,7 +110,9 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void epochDone(int epoch, double meanLoss, double seconds) {
                 bar.clear();
-                RobustnessEvaluator evaluator = RobustnessEvaluator.of(Dl4jClassifiers.of(network));
+                // the data's 784 pixels tell the LeNet's input type which image size it is
+                RobustnessEvaluator evaluator = RobustnessEvaluator.of(
+                        Dl4jModels.trainable(network).classifier(MnistData.PIXELS));
                 double trainAccuracy = evaluator.evaluateClean(trainSet).accuracy();
                 double testAccuracy = evaluator.evaluateClean(test).accuracy();
                 double elapsed = (System.nanoTime() - start) / 1e9;

@@ -22,6 +22,7 @@ import io.robustunit.attack.Attacks;
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.example.mnist.MnistData;
 import io.robustunit.example.mnist.peer.NpyArrays;
+import io.robustunit.example.mnist.peer.PeerCnns;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
 import io.robustunit.model.dl4j.Dl4jModels;
@@ -48,8 +49,11 @@ class PyTorchCnnCrossCheckTest {
     @BeforeAll
     void load() throws IOException {
         test = MnistData.test();
-        Map<String, Model> networks = Map.of("lenet", PeerCnns.lenet(), "bn-cnn", PeerCnns.bnCnn(),
-                "nhwc-cnn", PeerCnns.nhwcCnn(), "activations", PeerCnns.activations(), "resnet", PeerCnns.resnet());
+        Map<String, Model> networks = Map.of("lenet", PeerCnns.lenet(PeerCnnFiles.directory("lenet")),
+                "bn-cnn", PeerCnns.bnCnn(PeerCnnFiles.directory("bn-cnn")),
+                "nhwc-cnn", PeerCnns.nhwcCnn(PeerCnnFiles.directory("nhwc-cnn")),
+                "activations", PeerCnns.activations(PeerCnnFiles.directory("activations")),
+                "resnet", PeerCnns.resnet(PeerCnnFiles.directory("resnet")));
         networks.forEach((arch, network) -> classifiers.put(arch, Dl4jModels.trainable(network).classifier(784)));
     }
 
@@ -63,7 +67,7 @@ class PyTorchCnnCrossCheckTest {
     }
 
     private static JsonNode reference(String arch) throws IOException {
-        return new ObjectMapper().readTree(Files.readString(PeerCnns.directory(arch).resolve("arch.json")))
+        return new ObjectMapper().readTree(Files.readString(PeerCnnFiles.directory(arch).resolve("arch.json")))
                 .path("reference");
     }
 
@@ -75,7 +79,7 @@ class PyTorchCnnCrossCheckTest {
         LabelledDataset first = test.slice(0, 16);
         float[] probabilities = new float[16 * 10];
         model.probabilities(first.features(), 0, 16, probabilities);
-        float[] expected = PeerCnns.npy(arch, "probs16").values();
+        float[] expected = PeerCnnFiles.npy(arch, "probs16").values();
         for (int i = 0; i < expected.length; i++) {
             assertThat(probabilities[i]).as("%s probability %d", arch, i).isCloseTo(expected[i], within(2e-5f));
         }
@@ -83,7 +87,7 @@ class PyTorchCnnCrossCheckTest {
         LabelledDataset four = test.slice(0, 4);
         float[] gradient = new float[4 * 784];
         model.lossGradient(four.features(), four.labels(), 0, 4, gradient);
-        NpyArrays.Array peer = PeerCnns.npy(arch, "grad4");
+        NpyArrays.Array peer = PeerCnnFiles.npy(arch, "grad4");
         float scale = 0f;
         for (float g : peer.values()) {
             scale = Math.max(scale, Math.abs(g));

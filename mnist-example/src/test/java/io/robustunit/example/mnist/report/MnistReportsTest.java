@@ -23,6 +23,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.example.mnist.MnistData;
+import io.robustunit.example.mnist.MnistTraining;
 import io.robustunit.example.mnist.ReferenceMlp;
 import io.robustunit.junit.AdversarialDefaults;
 import io.robustunit.junit.AdversarialTest;
@@ -50,7 +51,7 @@ class MnistReportsTest {
                 return ReferenceMlp.loadShipped();
             }
             MultiLayerNetwork network = ReferenceMlp.create(5);
-            ReferenceMlp.train(network, MnistData.train().stratifiedSample(2000, 5), 1, 32, 5, (e, l, s) -> { });
+            MnistTraining.train(network, MnistData.train().stratifiedSample(2000, 5), 1, 32, 5, (e, l, s) -> { });
             return network;
         }
 

@@ -1,7 +1,6 @@
-package io.robustunit.example.mnist.cnn;
+package io.robustunit.example.mnist.peer;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -32,31 +31,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
-import io.robustunit.example.mnist.peer.NpyArrays;
-
 /**
  * The networks of {@code mnist-example/benchmarks/cnn_peer.py}, declared the usual DL4J way, with the weights PyTorch
- * trained. The layout conversions: a {@code Linear} weight {@code [out, in]} is transposed to DL4J's
+ * trained or initialized, read from the {@code .npy} files of an architecture's directory (those of
+ * {@code src/test/resources/peer/cnn/<arch>}, or a directory {@code cnn_peer.py} wrote). The layout conversions: a {@code Linear} weight {@code [out, in]} is transposed to DL4J's
  * {@code [nIn, nOut]}; a {@code Conv2d} weight {@code [out, in, kh, kw]} is already DL4J's layout; PyTorch flattens
  * channels-first images in {@code C,H,W} order, as DL4J's {@code CnnToFeedForwardPreProcessor} does for NCHW (and in
  * {@code H,W,C} order for the channels-last network); {@code BatchNorm2d}'s weight, bias, running mean and running
  * variance are DL4J's gamma, beta, mean and var with {@code useLogStd(false)}, and the same ε.
  */
-final class PeerCnns {
+public final class PeerCnns {
 
     private PeerCnns() {
     }
 
-    static Path directory(String arch) {
-        try {
-            return Path.of(PeerCnns.class.getResource("/peer/cnn/" + arch + "/arch.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static NpyArrays.Array npy(String arch, String name) throws IOException {
-        return NpyArrays.read(directory(arch).resolve(name + ".npy"));
+    /**
+     * @param directory an architecture's directory
+     * @param name the array's name, without {@code .npy}
+     * @return the array
+     * @throws IOException if it is missing or malformed
+     */
+    public static NpyArrays.Array npy(Path directory, String name) throws IOException {
+        return NpyArrays.read(directory.resolve(name + ".npy"));
     }
 
     private static NeuralNetConfiguration.Builder base() {
@@ -75,7 +71,12 @@ final class PeerCnns {
         return new OutputLayer.Builder(LossFunction.MCXENT).name(name).nOut(10).activation(Activation.SOFTMAX).build();
     }
 
-    static MultiLayerNetwork lenet() throws IOException {
+    /**
+     * @param directory the architecture's directory of {@code .npy} weights
+     * @return the network with those weights
+     * @throws IOException if a weight file is missing, malformed or of the wrong size
+     */
+    public static MultiLayerNetwork lenet(Path directory) throws IOException {
         MultiLayerNetwork net = new MultiLayerNetwork(base().list()
                 .layer(conv("conv1", 5, 20, Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
@@ -85,10 +86,15 @@ final class PeerCnns {
                 .layer(output("fc2"))
                 .setInputType(InputType.convolutional(28, 28, 1)).build());
         net.init();
-        return load(net, "lenet");
+        return load(net, directory);
     }
 
-    static MultiLayerNetwork bnCnn() throws IOException {
+    /**
+     * @param directory the architecture's directory of {@code .npy} weights
+     * @return the network with those weights
+     * @throws IOException if a weight file is missing, malformed or of the wrong size
+     */
+    public static MultiLayerNetwork bnCnn(Path directory) throws IOException {
         MultiLayerNetwork net = new MultiLayerNetwork(base().list()
                 .layer(conv("conv1", 3, 16, Activation.IDENTITY).padding(1, 1).hasBias(false).build())
                 .layer(bn("bn1"))
@@ -106,10 +112,15 @@ final class PeerCnns {
                 .layer(output("fc"))
                 .setInputType(InputType.convolutional(28, 28, 1)).build());
         net.init();
-        return load(net, "bn-cnn");
+        return load(net, directory);
     }
 
-    static MultiLayerNetwork nhwcCnn() throws IOException {
+    /**
+     * @param directory the architecture's directory of {@code .npy} weights
+     * @return the network with those weights
+     * @throws IOException if a weight file is missing, malformed or of the wrong size
+     */
+    public static MultiLayerNetwork nhwcCnn(Path directory) throws IOException {
         MultiLayerNetwork net = new MultiLayerNetwork(base().list()
                 .layer(conv("conv", 3, 8, Activation.RELU).dataFormat(CNN2DFormat.NHWC).build())
                 .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
@@ -117,10 +128,15 @@ final class PeerCnns {
                 .layer(output("fc"))
                 .setInputType(InputType.convolutional(28, 28, 1, CNN2DFormat.NHWC)).build());
         net.init();
-        return load(net, "nhwc-cnn");
+        return load(net, directory);
     }
 
-    static MultiLayerNetwork activations() throws IOException {
+    /**
+     * @param directory the architecture's directory of {@code .npy} weights
+     * @return the network with those weights
+     * @throws IOException if a weight file is missing, malformed or of the wrong size
+     */
+    public static MultiLayerNetwork activations(Path directory) throws IOException {
         Object[] activations = {Activation.TANH, Activation.SIGMOID, Activation.ELU, Activation.SOFTPLUS,
             Activation.SWISH, Activation.RELU6, Activation.HARDTANH, Activation.SELU, new ActivationLReLU(0.2)};
         NeuralNetConfiguration.ListBuilder list = base().list();
@@ -136,10 +152,15 @@ final class PeerCnns {
         MultiLayerNetwork net = new MultiLayerNetwork(list.layer(output("fc10"))
                 .setInputType(InputType.feedForward(784)).build());
         net.init();
-        return load(net, "activations");
+        return load(net, directory);
     }
 
-    static ComputationGraph resnet() throws IOException {
+    /**
+     * @param directory the architecture's directory of {@code .npy} weights
+     * @return the network with those weights
+     * @throws IOException if a weight file is missing, malformed or of the wrong size
+     */
+    public static ComputationGraph resnet(Path directory) throws IOException {
         ComputationGraphConfiguration conf = base().graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(28, 28, 1))
@@ -175,11 +196,67 @@ final class PeerCnns {
                 .setOutputs("fc").build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
-        return load(graph, "resnet");
+        return load(graph, directory);
+    }
+
+    /**
+     * CIFAR ResNet-20 (He et al. 2016): a 3×3 stem of 16 channels, three stages of three residual blocks of 16, 32
+     * and 64 channels (the first block of stages 2 and 3 halves the image and projects its shortcut with a 1×1
+     * convolution and BatchNorm), global average pooling and a dense softmax layer; 272,474 parameters, input
+     * {@code 3×32×32}.
+     *
+     * @param directory the architecture's directory of {@code .npy} weights
+     * @return the network with those weights
+     * @throws IOException if a weight file is missing, malformed or of the wrong size
+     */
+    public static ComputationGraph resnet20(Path directory) throws IOException {
+        ComputationGraphConfiguration.GraphBuilder graph = base().graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(32, 32, 3))
+                .addLayer("stem", conv("stem", 3, 16, Activation.IDENTITY).padding(1, 1).hasBias(false).build(), "input")
+                .addLayer("stem_bn", bn("stem_bn"), "stem")
+                .addLayer("stem_relu", relu(), "stem_bn");
+        String previous = "stem_relu";
+        int[] widths = {16, 32, 64};
+        for (int stage = 1; stage <= 3; stage++) {
+            for (int block = 1; block <= 3; block++) {
+                String b = "s" + stage + "b" + block;
+                int width = widths[stage - 1];
+                boolean down = stage > 1 && block == 1;
+                int stride = down ? 2 : 1;
+                graph.addLayer(b + "_conv1", conv(b + "_conv1", 3, width, Activation.IDENTITY).stride(stride, stride)
+                                .padding(1, 1).hasBias(false).build(), previous)
+                        .addLayer(b + "_bn1", bn(b + "_bn1"), b + "_conv1")
+                        .addLayer(b + "_relu1", relu(), b + "_bn1")
+                        .addLayer(b + "_conv2", conv(b + "_conv2", 3, width, Activation.IDENTITY).padding(1, 1)
+                                .hasBias(false).build(), b + "_relu1")
+                        .addLayer(b + "_bn2", bn(b + "_bn2"), b + "_conv2");
+                String shortcut = previous;
+                if (down) {
+                    graph.addLayer(b + "_proj", conv(b + "_proj", 1, width, Activation.IDENTITY).stride(2, 2)
+                                    .hasBias(false).build(), previous)
+                            .addLayer(b + "_proj_bn", bn(b + "_proj_bn"), b + "_proj");
+                    shortcut = b + "_proj_bn";
+                }
+                graph.addVertex(b + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), b + "_bn2", shortcut)
+                        .addLayer(b + "_relu2", relu(), b + "_add");
+                previous = b + "_relu2";
+            }
+        }
+        ComputationGraph network = new ComputationGraph(graph
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), previous)
+                .addLayer("fc", output("fc"), "gap")
+                .setOutputs("fc").build());
+        network.init();
+        return load(network, directory);
+    }
+
+    private static ActivationLayer relu() {
+        return new ActivationLayer.Builder().activation(Activation.RELU).build();
     }
 
     /** Sets every named layer's parameters from the architecture's {@code .npy} files. */
-    private static <M extends Model> M load(M model, String arch) throws IOException {
+    private static <M extends Model> M load(M model, Path arch) throws IOException {
         Layer[] layers = model instanceof MultiLayerNetwork n ? n.getLayers() : ((ComputationGraph) model).getLayers();
         for (Layer layer : layers) {
             String name = layer.conf().getLayer().getLayerName();
