@@ -10,6 +10,10 @@ final class ActivationOp extends Op {
         this.activation = activation;
     }
 
+    Activation activation() {
+        return activation;
+    }
+
     @Override
     void forward(float[][] in, float[] out, Object scratch) {
         activation.apply(in[0], out, shape.size());

@@ -20,6 +20,26 @@ final class ChannelAffineOp extends Op {
         this.activation = activation;
     }
 
+    float[] scale() {
+        return scale.clone();
+    }
+
+    float[] shift() {
+        return shift.clone();
+    }
+
+    Activation activation() {
+        return activation;
+    }
+
+    /** @return this map with {@code then} as its activation, which must be the identity now */
+    ChannelAffineOp withActivation(Activation then) {
+        if (!activation.isIdentity()) {
+            throw new IllegalStateException("cannot apply " + then + " after " + activation + " in one op");
+        }
+        return new ChannelAffineOp(shape, scale, shift, then);
+    }
+
     @Override
     Object newScratch() {
         return activation.usesInput() ? new float[shape.size()] : null;

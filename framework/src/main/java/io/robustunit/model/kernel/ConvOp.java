@@ -35,6 +35,15 @@ final class ConvOp extends Op {
 
     /** {@code [o][(c·KH + kh)·KW + kw]}: the forward pass's weights, DL4J's order. */
     private final float[][] weights;
+    /**
+     * From this share of non-zero deltas on ({@value #DENSE_DELTAS_NUMERATOR}/{@value #DENSE_DELTAS_DENOMINATOR}), the
+     * backward pass is one dense transposed product; below it, it visits the non-zero deltas only.
+     */
+    private static final int DENSE_DELTAS_NUMERATOR = 1;
+    private static final int DENSE_DELTAS_DENOMINATOR = 3;
+
+    /** {@code [(c·KH + kh)·KW + kw][o]}: the weights transposed, for the dense backward pass. */
+    private final float[][] transposed;
     /** {@code [o][(kh·KW + kw)·C + c]}: the backward pass's rows, channels-last, one per output channel. */
     private final float[][] columns;
     private final float[] bias;
@@ -46,6 +55,8 @@ final class ConvOp extends Op {
     private static final class Scratch {
         /** {@code im2col}: one array per kernel element, one value per output position. */
         final float[][] columns;
+        /** The deltas, one array per output channel, for the dense backward pass. */
+        final float[][] deltaPlanes;
         /** Two output planes under construction. */
         final float[] planeA;
         final float[] planeB;
@@ -63,6 +74,7 @@ final class ConvOp extends Op {
             int p = op.shape.plane();
             boolean fields = op.manyChannels();
             this.columns = new float[k][p];
+            this.deltaPlanes = new float[op.shape.channels()][p];
             this.planeA = new float[p];
             this.planeB = new float[p];
             this.indices = new int[fields ? op.shape.channels() : op.shape.size()];
@@ -100,11 +112,15 @@ final class ConvOp extends Op {
         }
         this.weights = new float[outChannels][];
         this.columns = new float[outChannels][k];
+        this.transposed = new float[k][outChannels];
         for (int o = 0; o < outChannels; o++) {
             if (weights[o].length != k) {
                 throw new IllegalArgumentException("output channel " + o + " has " + weights[o].length + " weights, not " + k);
             }
             this.weights[o] = weights[o].clone();
+            for (int j = 0; j < k; j++) {
+                transposed[j][o] = weights[o][j];
+            }
             for (int c = 0; c < channels; c++) {
                 for (int kh = 0; kh < kernelH; kh++) {
                     for (int kw = 0; kw < kernelW; kw++) {
@@ -126,6 +142,43 @@ final class ConvOp extends Op {
                         && x0 >= 0 && x0 + (kernelW - 1) * dilationW < input.width();
             }
         }
+    }
+
+    /**
+     * @return this convolution followed by the per-channel affine map {@code a·y + b} and {@code then}: the batch
+     *         normalization that follows a convolution, folded into its weights and bias
+     * @throws IllegalStateException if this convolution has an activation of its own
+     */
+    ConvOp fold(float[] scale, float[] shift, Activation then) {
+        if (!activation.isIdentity()) {
+            throw new IllegalStateException("cannot fold an affine map past " + activation);
+        }
+        float[][] w = new float[weights.length][];
+        float[] b = new float[bias.length];
+        for (int o = 0; o < weights.length; o++) {
+            w[o] = weights[o].clone();
+            for (int j = 0; j < k; j++) {
+                w[o][j] *= scale[o];
+            }
+            b[o] = bias[o] * scale[o] + shift[o];
+        }
+        return new ConvOp(input, shape, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padTop, padLeft, w, b,
+                then);
+    }
+
+    boolean hasActivation() {
+        return !activation.isIdentity();
+    }
+
+    /** @return this convolution with {@code then} as its activation, which must be the identity now */
+    ConvOp withActivation(Activation then) {
+        return fold(ones(bias.length), new float[bias.length], then);
+    }
+
+    private static float[] ones(int n) {
+        float[] ones = new float[n];
+        Arrays.fill(ones, 1f);
+        return ones;
     }
 
     @Override
@@ -222,10 +275,89 @@ final class ConvOp extends Op {
     void backward(float[][] in, float[] out, float[] outGrad, float[][] inGrad, Object scratch) {
         Scratch s = (Scratch) scratch;
         activation.multiplyDerivative(s.z, out, outGrad, shape.size());
-        if (manyChannels()) {
+        int nonZero = 0;
+        for (float d : outGrad) {
+            nonZero += d != 0f ? 1 : 0;
+        }
+        if (nonZero == 0) {
+            return;
+        }
+        if ((long) nonZero * DENSE_DELTAS_DENOMINATOR >= (long) shape.size() * DENSE_DELTAS_NUMERATOR) {
+            backwardByPlanes(outGrad, inGrad[0], s);
+        } else if (manyChannels()) {
             backwardByFields(outGrad, inGrad[0], s);
         } else {
             backwardByDeltas(outGrad, inGrad[0], s);
+        }
+    }
+
+    /**
+     * Dense deltas: the columns' gradients are the transposed product {@code Wᵀ·Δ}, two kernel elements at a time, added
+     * back to the input ({@code col2im}).
+     */
+    private void backwardByPlanes(float[] outGrad, float[] dx, Scratch s) {
+        int p = shape.plane();
+        int outChannels = weights.length;
+        float[][] deltas = s.deltaPlanes;
+        for (int o = 0; o < outChannels; o++) {
+            System.arraycopy(outGrad, o * p, deltas[o], 0, p);
+        }
+        float[][] dcols = s.columns;
+        int j = 0;
+        for (; j + 1 < k; j += 2) {
+            float[] a = transposed[j];
+            float[] b = transposed[j + 1];
+            Arrays.fill(dcols[j], 0f);
+            Arrays.fill(dcols[j + 1], 0f);
+            int o = 0;
+            for (; o + 3 < outChannels; o += 4) {
+                VectorMath.axpy4x2(a[o], a[o + 1], a[o + 2], a[o + 3], b[o], b[o + 1], b[o + 2], b[o + 3],
+                        deltas[o], deltas[o + 1], deltas[o + 2], deltas[o + 3], dcols[j], dcols[j + 1]);
+            }
+            for (; o < outChannels; o++) {
+                VectorMath.fma(a[o], deltas[o], dcols[j]);
+                VectorMath.fma(b[o], deltas[o], dcols[j + 1]);
+            }
+        }
+        if (j < k) {
+            float[] a = transposed[j];
+            Arrays.fill(dcols[j], 0f);
+            for (int o = 0; o < outChannels; o++) {
+                VectorMath.fma(a[o], deltas[o], dcols[j]);
+            }
+        }
+        scatter(dcols, dx);
+    }
+
+    /** The transpose of {@link #gather}: adds each column value back to the input position it came from. */
+    private void scatter(float[][] columns, float[] dx) {
+        int inH = input.height();
+        int inW = input.width();
+        int outH = shape.height();
+        int outW = shape.width();
+        int row = 0;
+        for (int c = 0; c < input.channels(); c++) {
+            int base = c * inH * inW;
+            for (int kh = 0; kh < kernelH; kh++) {
+                for (int kw = 0; kw < kernelW; kw++) {
+                    float[] col = columns[row++];
+                    int shift = kw * dilationW - padLeft;
+                    for (int oy = 0; oy < outH; oy++) {
+                        int iy = oy * strideH + kh * dilationH - padTop;
+                        if (iy < 0 || iy >= inH) {
+                            continue;
+                        }
+                        int dst = base + iy * inW;
+                        int o = oy * outW;
+                        for (int ox = 0; ox < outW; ox++) {
+                            int ix = ox * strideW + shift;
+                            if (ix >= 0 && ix < inW) {
+                                dx[dst + ix] += col[o + ox];
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

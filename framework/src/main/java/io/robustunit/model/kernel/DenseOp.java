@@ -63,6 +63,44 @@ final class DenseOp extends Op {
         return out;
     }
 
+    /**
+     * @return this layer followed by the per-output affine map {@code a·y + b} and {@code then} (a batch normalization
+     *         after a dense layer), folded into its weights and bias
+     * @throws IllegalStateException if this layer has an activation of its own
+     */
+    DenseOp fold(float[] scale, float[] shift, Activation then) {
+        if (!activation.isIdentity()) {
+            throw new IllegalStateException("cannot fold an affine map past " + activation);
+        }
+        float[][] weights = new float[inputs][outputs];
+        float[] b = new float[outputs];
+        for (int j = 0; j < outputs; j++) {
+            for (int i = 0; i < inputs; i++) {
+                weights[i][j] = columns[j][i] * scale[j];
+            }
+            b[j] = bias[j] * scale[j] + shift[j];
+        }
+        return new DenseOp(weights, b, then);
+    }
+
+    /** @return this layer with {@code then} as its activation, which must be the identity now */
+    DenseOp withActivation(Activation then) {
+        if (!activation.isIdentity()) {
+            throw new IllegalStateException("cannot apply " + then + " after " + activation + " in one op");
+        }
+        float[][] weights = new float[inputs][outputs];
+        for (int j = 0; j < outputs; j++) {
+            for (int i = 0; i < inputs; i++) {
+                weights[i][j] = columns[j][i];
+            }
+        }
+        return new DenseOp(weights, bias, then);
+    }
+
+    boolean hasActivation() {
+        return !activation.isIdentity();
+    }
+
     int inputs() {
         return inputs;
     }

@@ -189,12 +189,15 @@ public final class KernelGraph {
             return channelsLast ? add(new PermuteOp(image, false), node) : node;
         }
 
-        /** @return the graph, whose last node gives the logits */
+        /**
+         * @return the graph, whose last node gives the logits, with batch normalizations and activation layers merged
+         *         into the ops before them where nothing else reads those ops' outputs
+         */
         public KernelGraph build() {
             if (nodes.isEmpty()) {
                 throw new IllegalStateException("a kernel graph needs at least one op");
             }
-            return new KernelGraph(input, nodes);
+            return new KernelGraph(input, Fusion.fuse(nodes));
         }
     }
 }

@@ -158,6 +158,39 @@ class KernelLayersTest {
     }
 
     @Test
+    void batchNormalizationAndActivationLayersFoldIntoTheLayersBeforeThemUnlessAnotherNodeReadsThose() throws Exception {
+        MultiLayerNetwork net = mln(base().list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(output(4 * 4 * 4))
+                .setInputType(InputType.convolutional(6, 6, 1)));
+        assertThat(KernelCompiler.compile(net, InputShapes.resolve(net.getLayerWiseConfigurations(),
+                OptionalInt.of(36))).describe()).doesNotContain("batch normalization").contains("conv 3x3 1->4 relu");
+        check(net, (m, x) -> ((MultiLayerNetwork) m).output(x, false), 1, 6, 6);
+
+        // a residual block's input is read twice: its ReLU stays an op of its own, the branch's BatchNorm folds
+        ComputationGraph graph = new ComputationGraph(base().graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(6, 6, 1))
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(2).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("stemRelu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "stem")
+                .addLayer("branch", new ConvolutionLayer.Builder(3, 3).nOut(2).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "stemRelu")
+                .addLayer("branchBn", new BatchNormalization.Builder().build(), "branch")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "branchBn", "stemRelu")
+                .addLayer("out", output(2 * 6 * 6), "add")
+                .setOutputs("out").build());
+        graph.init();
+        perturbBatchNormalization(graph.getLayers());
+        String described = KernelCompiler.compile(graph, InputShapes.resolve(graph.getConfiguration(),
+                OptionalInt.of(36))).describe();
+        assertThat(described).doesNotContain("batch normalization").contains("conv 3x3 1->2 relu");
+        check(graph, (m, x) -> ((ComputationGraph) m).outputSingle(false, x), 1, 6, 6);
+    }
+
+    @Test
     void channelsLastImagesAndFlattening() {
         MultiLayerNetwork net = mln(base().list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(CNN2DFormat.NHWC)
