@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
 
 /**
  * Works out what one example is for a network. DL4J records the input type of a network only indirectly: a dense
@@ -181,6 +182,11 @@ final class InputShapes {
             long n = cnn.getNumChannels() * cnn.getInputHeight() * cnn.getInputWidth();
             return new ExampleShape(InputType.convolutionalFlat(cnn.getInputHeight(), cnn.getInputWidth(),
                     cnn.getNumChannels()), new long[] {n});
+        }
+        if (preprocessor instanceof KerasFlattenRnnPreprocessor flatten) {
+            // DL4J's Keras importer flattens a Keras (rows, columns) input in row-major order: the example is that row
+            long n = flatten.getDepth() * flatten.getTsLength();
+            return new ExampleShape(InputType.feedForward(n), new long[] {n});
         }
         if (preprocessor == null && layer instanceof FeedForwardLayer dense && !isImageLayer(layer)
                 && dense.getNIn() > 0 && !(layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization)) {

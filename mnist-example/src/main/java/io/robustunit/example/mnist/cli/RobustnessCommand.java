@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 import io.robustunit.attack.Attacks;
 import io.robustunit.data.LabelledDataset;
@@ -15,7 +15,6 @@ import io.robustunit.metrics.ClassificationSummary;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
-import io.robustunit.model.dl4j.Dl4jClassifiers;
 import io.robustunit.model.dl4j.Dl4jModels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,7 +78,7 @@ final class RobustnessCommand implements Callable<Integer> {
         if (pngDir != null && example == NO_EXAMPLE) {
             throw new IllegalArgumentException("--png-dir needs --example INDEX: it writes that example's images");
         }
-        MultiLayerNetwork network = model.load();
+        Model network = model.loadAny();
         LabelledDataset fullTest = data.test();
         if (example != NO_EXAMPLE) {
             CliChecks.within("--example", example, 0, fullTest.size() - 1);
@@ -88,7 +87,8 @@ final class RobustnessCommand implements Callable<Integer> {
             CliChecks.within("--samples", samples, 0, fullTest.size());
         }
         LabelledDataset test = samples > 0 ? fullTest.stratifiedSample(samples, seed) : fullTest;
-        DifferentiableClassifier classifier = Dl4jClassifiers.of(network);
+        // the data's features fix the image size where the network does not record it (an imported Keras CNN)
+        DifferentiableClassifier classifier = Dl4jModels.trainable(network).classifier(test.featureCount());
         RobustnessEvaluator evaluator = RobustnessEvaluator.of(classifier).batchSize(batchSize);
         out.printf(Locale.ROOT, "%s, %s%nparameters sha256 %s%n%s: %d examples, batch %d%n", model.name(),
                 classifier.description(), Dl4jModels.parameterDigest(network), test.name(), test.size(), batchSize);
