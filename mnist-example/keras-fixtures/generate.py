@@ -27,7 +27,12 @@ Three models x three formats are produced:
 * ``<model>-keras3.h5``  : ``model.save("x.h5")`` as Keras 3.10.0 (TF backend) does it
 * ``<model>.keras``      : ``model.save("x.keras")`` as Keras 3.10.0 does it
 
-plus error fixtures (Lambda layer, custom layer, truncated file) and, per
+plus a fourth, untrained Sequential model, ``layers``, made of every other
+layer kind RobustUnit imports (ZeroPadding2D, strided "same" Conv2D,
+BatchNormalization, Activation, AveragePooling2D, GlobalAveragePooling2D,
+Dropout, and Dense followed by a softmax Activation) with seeded random
+weights, in the same three formats; error fixtures (Lambda layer, custom
+layer, truncated file); and, per
 model, ``<model>-expected.npy``: softmax probabilities for the first 100
 MNIST test images, computed in NumPy (float64) from the Keras-layout weights.
 
@@ -284,6 +289,71 @@ def forward_branch(w, x):  # x: [N, 28, 28] float32 -> flattened 784
     return softmax64(c @ p["dense_1"][0] + p["dense_1"][1])
 
 
+ACTIVATIONS = {
+    "linear": lambda z: z,
+    "relu": relu,
+    "tanh": np.tanh,
+    "softmax": softmax64,
+}
+
+
+def conv2d_nhwc(x, k, b, strides, padding):
+    """Keras/TensorFlow Conv2D (cross-correlation) on [N,H,W,C] with kernel
+    [kh,kw,in,out].  "same" pads pad_total = max((out - 1) * s + k - in, 0)
+    per axis, the smaller half at the top/left (TensorFlow's convention)."""
+    kh, kw = k.shape[:2]
+    sh, sw = strides
+    if padding == "same":
+        pads = []
+        for size, kk, ss in ((x.shape[1], kh, sh), (x.shape[2], kw, sw)):
+            out = -(-size // ss)
+            total = max((out - 1) * ss + kk - size, 0)
+            pads.append((total // 2, total - total // 2))
+        x = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    n, h, w, _ = x.shape
+    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    y = np.zeros((n, oh, ow, k.shape[3]))
+    for dh in range(kh):
+        for dw in range(kw):
+            patch = x[:, dh:dh + sh * (oh - 1) + 1:sh, dw:dw + sw * (ow - 1) + 1:sw, :]
+            y += np.einsum("nhwc,co->nhwo", patch, k[dh, dw])
+    return y + b
+
+
+def forward_sequential(layers, w, x):
+    """Reference forward pass of a channels-last Sequential model made of the
+    layers below, in float64; x: [N, 28, 28] float32, taken as [N,28,28,1]."""
+    p = {name: dict((v, a.astype(np.float64)) for v, a in vs) for name, vs in w.items()}
+    a = x.astype(np.float64)[..., None]
+    for L in layers:
+        t, q = L["type"], p.get(L["name"], {})
+        if t == "ZeroPadding2D":
+            pad = L["padding"]
+            a = np.pad(a, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+        elif t == "Conv2D":
+            a = ACTIVATIONS[L["activation"]](conv2d_nhwc(
+                a, q["kernel"], q["bias"], L.get("strides", (1, 1)), L.get("padding", "valid")))
+        elif t == "BatchNormalization":
+            # inference: the moving statistics, epsilon inside the square root
+            a = (a - q["moving_mean"]) / np.sqrt(q["moving_variance"] + L["epsilon"]) \
+                * q["gamma"] + q["beta"]
+        elif t == "Activation":
+            a = ACTIVATIONS[L["activation"]](a)
+        elif t == "AveragePooling2D":
+            ph, pw = L["pool_size"]
+            n, h, ww, c = a.shape
+            a = a[:, :h // ph * ph, :ww // pw * pw, :].reshape(n, h // ph, ph, ww // pw, pw, c).mean(axis=(2, 4))
+        elif t == "GlobalAveragePooling2D":
+            a = a.mean(axis=(1, 2))
+        elif t == "Dropout":
+            pass  # inference
+        elif t == "Dense":
+            a = ACTIVATIONS[L["activation"]](a @ q["kernel"] + q["bias"])
+        else:
+            raise ValueError(t)
+    return a
+
+
 # --------------------------------------------------------------------------
 # Abstract model description shared by the three writers
 # --------------------------------------------------------------------------
@@ -315,10 +385,21 @@ def output_shapes(model):
             out = s[0][:-1] + (L["units"],)
         elif t == "Conv2D":
             kh, kw = L["kernel_size"]
-            out = (None, s[0][1] - kh + 1, s[0][2] - kw + 1, L["filters"])
-        elif t == "MaxPooling2D":
+            sh, sw = L.get("strides", (1, 1))
+            if L.get("padding", "valid") == "same":
+                out = (None, -(-s[0][1] // sh), -(-s[0][2] // sw), L["filters"])
+            else:
+                out = (None, (s[0][1] - kh) // sh + 1, (s[0][2] - kw) // sw + 1, L["filters"])
+        elif t in ("MaxPooling2D", "AveragePooling2D"):
             ph, pw = L["pool_size"]
             out = (None, s[0][1] // ph, s[0][2] // pw, s[0][3])
+        elif t == "ZeroPadding2D":
+            p = L["padding"]
+            out = (None, s[0][1] + 2 * p, s[0][2] + 2 * p, s[0][3])
+        elif t == "GlobalAveragePooling2D":
+            out = (None, s[0][3])
+        elif t in ("BatchNormalization", "Activation", "Dropout"):
+            out = s[0]
         elif t == "Add":
             out = s[0]
         elif t == "Concatenate":
@@ -386,7 +467,8 @@ def k2_layer_config(L, batch_input_shape=None):
     elif t == "Conv2D":
         c.update({
             "filters": L["filters"], "kernel_size": list(L["kernel_size"]),
-            "strides": [1, 1], "padding": "valid", "data_format": "channels_last",
+            "strides": list(L.get("strides", (1, 1))), "padding": L.get("padding", "valid"),
+            "data_format": "channels_last",
             "dilation_rate": [1, 1], "groups": 1, "activation": L["activation"],
             "use_bias": True,
             "kernel_initializer": k2_init("GlorotUniform"),
@@ -395,13 +477,37 @@ def k2_layer_config(L, batch_input_shape=None):
             "activity_regularizer": None, "kernel_constraint": None,
             "bias_constraint": None,
         })
-    elif t == "MaxPooling2D":
+    elif t in ("MaxPooling2D", "AveragePooling2D"):
         c.update({"pool_size": list(L["pool_size"]), "padding": "valid",
                   "strides": list(L["pool_size"]), "data_format": "channels_last"})
     elif t == "Add":
         pass
     elif t == "Concatenate":
         c["axis"] = -1
+    elif t == "ZeroPadding2D":
+        # reshaping/zero_padding2d.py: the padding as normalized in __init__,
+        # ((top, bottom), (left, right)).
+        p = L["padding"]
+        c.update({"padding": [[p, p], [p, p]], "data_format": "channels_last"})
+    elif t == "BatchNormalization":
+        # normalization/batch_normalization.py BatchNormalizationBase: build()
+        # turns axis=-1 into the list of positive axes, [3] for images, and
+        # get_config() writes it so.
+        c.update({
+            "axis": [3], "momentum": 0.99, "epsilon": L["epsilon"], "center": True,
+            "scale": True, "beta_initializer": k2_init("Zeros"),
+            "gamma_initializer": k2_init("Ones"),
+            "moving_mean_initializer": k2_init("Zeros"),
+            "moving_variance_initializer": k2_init("Ones"),
+            "beta_regularizer": None, "gamma_regularizer": None,
+            "beta_constraint": None, "gamma_constraint": None,
+        })
+    elif t == "Activation":
+        c["activation"] = L["activation"]
+    elif t == "GlobalAveragePooling2D":
+        c.update({"data_format": "channels_last", "keepdims": False})
+    elif t == "Dropout":
+        c.update({"rate": L["rate"], "noise_shape": None, "seed": None})
     elif t == "Lambda":
         # Lambda.get_config(): the function goes through
         # generic_utils.func_dump(), i.e. [base64(marshal(code)), defaults,
@@ -568,7 +674,8 @@ def k3_layer_config(L, dtype):
     elif t == "Conv2D":
         c.update({
             "filters": L["filters"], "kernel_size": list(L["kernel_size"]),
-            "strides": [1, 1], "padding": "valid", "data_format": "channels_last",
+            "strides": list(L.get("strides", (1, 1))), "padding": L.get("padding", "valid"),
+            "data_format": "channels_last",
             "dilation_rate": [1, 1], "groups": 1, "activation": L["activation"],
             "use_bias": True,
             "kernel_initializer": k3_init("GlorotUniform"),
@@ -577,13 +684,35 @@ def k3_layer_config(L, dtype):
             "activity_regularizer": None, "kernel_constraint": None,
             "bias_constraint": None,
         })
-    elif t == "MaxPooling2D":
+    elif t in ("MaxPooling2D", "AveragePooling2D"):
         c.update({"pool_size": list(L["pool_size"]), "padding": "valid",
                   "strides": list(L["pool_size"]), "data_format": "channels_last"})
     elif t == "Add":
         pass
     elif t == "Concatenate":
         c["axis"] = -1
+    elif t == "ZeroPadding2D":
+        p = L["padding"]
+        c.update({"padding": [[p, p], [p, p]], "data_format": "channels_last"})
+    elif t == "BatchNormalization":
+        # layers/normalization/batch_normalization.py get_config(): axis stays
+        # as given (-1).
+        c.update({
+            "axis": -1, "momentum": 0.99, "epsilon": L["epsilon"], "center": True,
+            "scale": True, "beta_initializer": k3_init("Zeros"),
+            "gamma_initializer": k3_init("Ones"),
+            "moving_mean_initializer": k3_init("Zeros"),
+            "moving_variance_initializer": k3_init("Ones"),
+            "beta_regularizer": None, "gamma_regularizer": None,
+            "beta_constraint": None, "gamma_constraint": None,
+            "synchronized": False,
+        })
+    elif t == "Activation":
+        c["activation"] = L["activation"]
+    elif t == "GlobalAveragePooling2D":
+        c.update({"data_format": "channels_last", "keepdims": False})
+    elif t == "Dropout":
+        c.update({"rate": L["rate"], "seed": None, "noise_shape": None})
     elif t == "MyScaling":
         # A user-defined layer whose get_config() adds one key.
         c["factor"] = L["factor"]
@@ -595,7 +724,10 @@ def k3_layer_config(L, dtype):
 def k3_build_config(L, shapes, prev):
     """layers/layer.py get_build_config(): {"input_shape": <shape(s) the layer
     was built with>}; None for layers built in __init__ (pooling)."""
-    if L["type"] == "MaxPooling2D":
+    if L["type"] not in ("Dense", "Conv2D", "BatchNormalization", "Flatten",
+                         "Add", "Concatenate", "MyScaling"):
+        # layers without weights or a build() of their own are built in
+        # __init__ (Layer._build_at_init) and record no build shapes
         return None
     ins = L.get("inputs", [prev])
     s = [list(shapes[i]) for i in ins]
@@ -1099,6 +1231,44 @@ def base64_like_codecs(data):
     return base64.encodebytes(data).decode("ascii")
 
 
+# The "layers" model: every layer RobustUnit imports that the three trained
+# models do not use, with seeded random weights.  It is not trained: its
+# expected probabilities check the import's arithmetic, not a classifier.
+# Layer names are the ones Keras gives a fresh Sequential.
+LAYERS_SPEC = [
+    {"type": "ZeroPadding2D", "name": "zero_padding2d", "padding": 1},
+    {"type": "Conv2D", "name": "conv2d", "filters": 4, "kernel_size": (3, 3),
+     "strides": (2, 2), "padding": "same", "activation": "linear"},
+    {"type": "BatchNormalization", "name": "batch_normalization", "epsilon": 0.001},
+    {"type": "Activation", "name": "activation", "activation": "relu"},
+    {"type": "AveragePooling2D", "name": "average_pooling2d", "pool_size": (2, 2)},
+    {"type": "Conv2D", "name": "conv2d_1", "filters": 8, "kernel_size": (3, 3),
+     "activation": "tanh"},
+    {"type": "GlobalAveragePooling2D", "name": "global_average_pooling2d"},
+    {"type": "Dropout", "name": "dropout", "rate": 0.5},
+    {"type": "Dense", "name": "dense", "units": 10, "activation": "linear"},
+    {"type": "Activation", "name": "activation_1", "activation": "softmax"},
+]
+
+
+def layers_model():
+    rng = np.random.default_rng(SEED + 2)
+
+    def uniform(lo, hi, *shape):
+        return rng.uniform(lo, hi, size=shape).astype(np.float32)
+
+    weights = {
+        "conv2d": [("kernel", uniform(-0.5, 0.5, 3, 3, 1, 4)), ("bias", uniform(-0.1, 0.1, 4))],
+        "batch_normalization": [("gamma", uniform(0.5, 1.5, 4)), ("beta", uniform(-0.5, 0.5, 4)),
+                                ("moving_mean", uniform(-0.1, 0.1, 4)),
+                                ("moving_variance", uniform(0.05, 0.5, 4))],
+        "conv2d_1": [("kernel", uniform(-0.5, 0.5, 3, 3, 4, 8)), ("bias", uniform(-0.1, 0.1, 8))],
+        "dense": [("kernel", uniform(-2.0, 2.0, 8, 10)), ("bias", uniform(-0.5, 0.5, 10))],
+    }
+    return {"kind": "sequential", "input_shape": (28, 28, 1), "layers": LAYERS_SPEC,
+            "weights": weights, "compiled": False, "trained": None}
+
+
 def lambda_model():
     rng = np.random.default_rng(SEED)
     return {
@@ -1231,12 +1401,15 @@ def check_dot_keras(path, model, expected, xte, kind):
             assert grp.attrs["name"] == e["config"]["name"]
             if len(grp):
                 vals = [grp[str(i)][()] for i in range(len(grp))]
-                w[e["config"]["name"]] = list(zip(["kernel", "bias"], vals))
+                names = (["gamma", "beta", "moving_mean", "moving_variance"]
+                         if e["class_name"] == "BatchNormalization" else ["kernel", "bias"])
+                w[e["config"]["name"]] = list(zip(names, vals))
     probs = FORWARD[kind](w, pixels(xte[:100]))
     assert np.allclose(probs, expected, atol=1e-6), path
 
 
-FORWARD = {"mlp": forward_mlp, "cnn": forward_cnn, "branch": forward_branch}
+FORWARD = {"mlp": forward_mlp, "cnn": forward_cnn, "branch": forward_branch,
+           "layers": lambda w, x: forward_sequential(LAYERS_SPEC, w, x)}
 
 
 # --------------------------------------------------------------------------
@@ -1264,6 +1437,7 @@ def main(argv):
     models["cnn"] = cnn
     branch, branch_acc, branch_torch = branch_model(xtr, ytr, xte, yte)
     models["branch"] = branch
+    models["layers"] = layers_model()
     print("cnn    test accuracy (10,000 test images): %.4f  (%d Adam steps)"
           % (cnn_acc, cnn["trained"]["iterations"]))
     print("branch test accuracy (10,000 test images): %.4f  (%d Adam steps)"

@@ -20,8 +20,8 @@ final class KerasLayers {
 
     /** The layers RobustUnit imports, each checked against Keras's own numbers by the example module's tests. */
     static final Set<String> SUPPORTED = Set.of("InputLayer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D",
-            "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Dropout", "Activation", "BatchNormalization",
-            "ZeroPadding2D", "Add", "Concatenate");
+            "GlobalAveragePooling2D", "Flatten", "Dropout", "Activation", "BatchNormalization", "ZeroPadding2D", "Add",
+            "Concatenate");
 
     /** The activations whose DL4J counterpart computes the same function as Keras 2 and 3. */
     static final Set<String> ACTIVATIONS = Set.of("linear", "relu", "relu6", "sigmoid", "tanh", "softmax", "elu",
@@ -162,7 +162,7 @@ final class KerasLayers {
         }
         if (kind.equals("BatchNormalization") && !lastAxis(config.path("axis"))) {
             throw new IOException(where + " normalizes along axis " + config.path("axis") + "; RobustUnit imports "
-                    + "batch normalization along the last axis (-1, Keras's default)");
+                    + "batch normalization of channels-last images (axis -1, which Keras 2 saves as [3])");
         }
     }
 
