@@ -23,7 +23,12 @@ final class KerasSupport {
      * @throws IOException naming the file and the artifact to add if the importer is not on the classpath
      */
     static void require(ModelFormat format, String source) throws IOException {
-        String missing = missing(KerasSupport.class.getClassLoader());
+        require(format, source, KerasSupport.class.getClassLoader());
+    }
+
+    /** As {@link #require(ModelFormat, String)}, looking through the given class loader. */
+    static void require(ModelFormat format, String source, ClassLoader loader) throws IOException {
+        String missing = missing(loader);
         if (missing != null) {
             throw new IOException("model file " + source + " is a " + format.description + "; opening it needs "
                     + "DL4J's Keras importer, and " + missing + " is not on the classpath. Add the dependency "

@@ -114,6 +114,9 @@ final class Hdf5File implements AutoCloseable {
      */
     List<String> children(String group) throws IOException {
         synchronized (Hdf5Archive.LOCK_OBJECT) {
+            if (!group.equals("/") && !exists(group)) {
+                throw malformed(group, "does not exist");
+            }
             long id = check(H5Gopen2(file, group, H5P_DEFAULT), "open the group", group);
             try (H5G_info_t info = new H5G_info_t()) {
                 check(H5Gget_info(id, info), "list the group", group);
@@ -210,7 +213,7 @@ final class Hdf5File implements AutoCloseable {
                 throw malformed(where, "holds " + count + " strings, more than the " + MAX_ENTRIES + " RobustUnit "
                         + "reads");
             }
-            return H5Tis_variable_str(type) > 0 ? variableStrings(attribute, space, (int) count, where)
+            return H5Tis_variable_str(type) > 0 ? variableStrings(attribute, type, space, (int) count, where)
                     : fixedStrings(attribute, type, (int) count, where);
         } finally {
             H5Sclose(space);
@@ -218,11 +221,13 @@ final class Hdf5File implements AutoCloseable {
         }
     }
 
-    private List<String> variableStrings(long attribute, long space, int count, String where) throws IOException {
+    private List<String> variableStrings(long attribute, long type, long space, int count, String where)
+            throws IOException {
         long memory = H5Tcopy(H5T_C_S1_g());
         try (PointerPointer<BytePointer> pointers = new PointerPointer<>(count)) {
             H5Tset_size(memory, H5T_VARIABLE);
-            H5Tset_cset(memory, H5T_CSET_UTF8);
+            // HDF5 does not convert between character sets; ASCII is UTF-8 anyway
+            H5Tset_cset(memory, H5Tget_cset(type));
             check(H5Aread(attribute, memory, pointers), "read", where);
             try {
                 List<String> strings = new ArrayList<>();
@@ -293,6 +298,9 @@ final class Hdf5File implements AutoCloseable {
      */
     FloatArray floats(String path, long[] budget) throws IOException {
         synchronized (Hdf5Archive.LOCK_OBJECT) {
+            if (!exists(path)) {
+                throw malformed(path, "does not exist");
+            }
             long dataset = check(H5Dopen2(file, path, H5P_DEFAULT), "open the dataset", path);
             long type = H5Dget_type(dataset);
             long space = H5Dget_space(dataset);
