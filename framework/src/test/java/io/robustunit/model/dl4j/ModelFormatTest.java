@@ -59,6 +59,19 @@ class ModelFormatTest {
         }
     }
 
+    /** What {@code harden --model mnist.h5 --output hardened.zip} does: the zip names the importer's preprocessor. */
+    @Test
+    void aKerasModelSavedAsADl4jZipLoadsAgainWithTheSameWeights() throws IOException {
+        Model imported = Dl4jModels.load(KERAS.resolve("mlp-keras3.h5"));
+        Path zip = dir.resolve("hardened.zip");
+        Dl4jModels.save(imported, zip, false);
+        Model reloaded = Dl4jModels.load(zip);
+        assertThat(((MultiLayerNetwork) reloaded).getLayerWiseConfigurations().getInputPreProcess(0))
+                .isInstanceOf(org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor.class);
+        assertThat(Dl4jModels.parameterDigest(reloaded)).isEqualTo(Dl4jModels.parameterDigest(imported));
+        assertThat(Dl4jClassifiers.of(reloaded).description()).isEqualTo(Dl4jClassifiers.of(imported).description());
+    }
+
     @Test
     void aDl4jZipNamedH5OpensAsDl4j() throws IOException {
         MultiLayerNetwork net = TestNets.mlp(4, 3, 2, Activation.RELU, 1.0, DataType.FLOAT, 1);

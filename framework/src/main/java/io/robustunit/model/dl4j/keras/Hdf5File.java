@@ -15,7 +15,6 @@ import org.bytedeco.hdf5.H5E_auto2_t;
 import org.bytedeco.hdf5.H5G_info_t;
 import org.bytedeco.hdf5.H5L_info2_t;
 import org.bytedeco.hdf5.H5O_info2_t;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -166,7 +165,7 @@ final class Hdf5File implements AutoCloseable {
                 long attribute = check(H5Aopen(owner, name, H5P_DEFAULT), "open the attribute " + name + " of",
                         object);
                 try {
-                    return Optional.of(readStrings(attribute, object + " @" + name));
+                    return Optional.of(new Hdf5Strings(source, object + " @" + name).read(attribute));
                 } finally {
                     H5Aclose(attribute);
                 }
@@ -198,93 +197,6 @@ final class Hdf5File implements AutoCloseable {
             } finally {
                 H5Oclose(owner);
             }
-        }
-    }
-
-    private List<String> readStrings(long attribute, String where) throws IOException {
-        long type = H5Aget_type(attribute);
-        long space = H5Aget_space(attribute);
-        try {
-            if (H5Tget_class(type) != H5T_STRING) {
-                throw malformed(where, "is not a string attribute");
-            }
-            long count = H5Sget_simple_extent_npoints(space);
-            if (count < 0 || count > MAX_ENTRIES) {
-                throw malformed(where, "holds " + count + " strings, more than the " + MAX_ENTRIES + " RobustUnit "
-                        + "reads");
-            }
-            return H5Tis_variable_str(type) > 0 ? variableStrings(attribute, type, space, (int) count, where)
-                    : fixedStrings(attribute, type, (int) count, where);
-        } finally {
-            H5Sclose(space);
-            H5Tclose(type);
-        }
-    }
-
-    private List<String> variableStrings(long attribute, long type, long space, int count, String where)
-            throws IOException {
-        long memory = H5Tcopy(H5T_C_S1_g());
-        try (PointerPointer<BytePointer> pointers = new PointerPointer<>(count)) {
-            H5Tset_size(memory, H5T_VARIABLE);
-            // HDF5 does not convert between character sets; ASCII is UTF-8 anyway
-            H5Tset_cset(memory, H5Tget_cset(type));
-            check(H5Aread(attribute, memory, pointers), "read", where);
-            try {
-                List<String> strings = new ArrayList<>();
-                long total = 0;
-                for (int i = 0; i < count; i++) {
-                    BytePointer p = pointers.get(BytePointer.class, i);
-                    if (p == null || p.isNull()) {
-                        strings.add("");
-                        continue;
-                    }
-                    long length = strlen(p, MAX_STRING_BYTES - total, where);
-                    total += length;
-                    byte[] bytes = new byte[(int) length];
-                    p.capacity(length).get(bytes);
-                    strings.add(new String(bytes, StandardCharsets.UTF_8));
-                }
-                return strings;
-            } finally {
-                H5Treclaim(memory, space, H5P_DEFAULT, pointers);
-            }
-        } finally {
-            H5Tclose(memory);
-        }
-    }
-
-    private long strlen(BytePointer p, long limit, String where) throws IOException {
-        for (long i = 0; ; i++) {
-            if (i > limit) {
-                throw malformed(where, "holds more than " + MAX_STRING_BYTES + " bytes of strings, the most RobustUnit "
-                        + "reads");
-            }
-            if (p.get(i) == 0) {
-                return i;
-            }
-        }
-    }
-
-    private List<String> fixedStrings(long attribute, long type, int count, String where) throws IOException {
-        long size = H5Tget_size(type);
-        if (size <= 0 || size * count > MAX_STRING_BYTES) {
-            throw malformed(where, "holds " + count + " strings of " + size + " bytes, more than the "
-                    + MAX_STRING_BYTES + " bytes RobustUnit reads");
-        }
-        try (BytePointer buffer = new BytePointer(size * count)) {
-            check(H5Aread(attribute, type, buffer), "read", where);
-            byte[] bytes = new byte[(int) (size * count)];
-            buffer.get(bytes);
-            List<String> strings = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int from = (int) (i * size);
-                int end = from;
-                while (end < from + size && bytes[end] != 0) {
-                    end++;
-                }
-                strings.add(new String(bytes, from, end - from, StandardCharsets.UTF_8).stripTrailing());
-            }
-            return strings;
         }
     }
 
