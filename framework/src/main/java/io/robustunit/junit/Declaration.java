@@ -125,11 +125,28 @@ final class Declaration<A extends Annotation> {
         return location.startsWith("file:") ? Path.of(location.substring("file:".length())) : null;
     }
 
+    /** @return the directory a classpath resource names, if it is one in the file system, else {@code null} */
+    Path resourceDirectory(String resource) {
+        java.net.URL url = loader().getResource(resource.startsWith("/") ? resource.substring(1) : resource);
+        if (url == null || !url.getProtocol().equals("file")) {
+            return null;
+        }
+        try {
+            Path path = Path.of(url.toURI());
+            return java.nio.file.Files.isDirectory(path) ? path : null;
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private ClassLoader loader() {
+        return owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
+    }
+
     /** Opens a classpath resource through the test class's loader. */
     java.io.InputStream openResource(String resource) throws IOException {
         String name = resource.startsWith("/") ? resource.substring(1) : resource;
-        ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
-        java.io.InputStream in = loader.getResourceAsStream(name);
+        java.io.InputStream in = loader().getResourceAsStream(name);
         if (in == null) {
             throw new IOException("resource /" + name + " is not on the classpath");
         }

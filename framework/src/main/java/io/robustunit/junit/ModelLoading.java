@@ -3,7 +3,6 @@ package io.robustunit.junit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -37,15 +36,12 @@ final class ModelLoading {
             throws IOException {
         Path file = Declaration.fileOf(location);
         if (file != null) {
-            if (Files.isDirectory(file)) {
-                throw new IOException("model file " + file + " is a directory, not a model file");
-            }
-            if (!Files.exists(file)) {
-                throw new IOException("model file " + file + " does not exist");
-            }
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-                return Dl4jModels.open(in, file.toString());
-            }
+            return Dl4jModels.open(file);
+        }
+        Path directory = declaration.resourceDirectory(location);
+        if (directory != null) {
+            // a resource directory, such as a SavedModel: the file check says what it is
+            return Dl4jModels.open(directory);
         }
         try (InputStream in = new BufferedInputStream(declaration.openResource(location))) {
             return Dl4jModels.open(in, "resource " + location);

@@ -21,6 +21,7 @@ final class ConfigurationJson {
             "org.deeplearning4j.nn.conf.",
             "org.deeplearning4j.nn.weights.",
             "org.deeplearning4j.nn.modelimport.keras.preprocessors.",
+            "org.deeplearning4j.preprocessors.",
             "org.nd4j.linalg.activations.impl.",
             "org.nd4j.linalg.lossfunctions.impl.",
             "org.nd4j.linalg.learning.config.",

@@ -33,13 +33,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import io.robustunit.model.TrainableNetwork;
 
 /**
- * Loading, saving and identifying Deeplearning4j models.
+ * Loading, saving and identifying Deeplearning4j models. Loading also opens Keras models as DL4J networks: a
+ * {@code .h5} file written by Keras 2 or 3 ({@code model.save("model.h5")}) or a Keras 3 archive
+ * ({@code model.save("model.keras")}); which format a file is comes from its content, not its name. Opening Keras files
+ * needs {@code org.deeplearning4j:deeplearning4j-modelimport} on the classpath, in the version of DL4J; without it
+ * the error names that artifact. A Sequential Keras model becomes a {@code MultiLayerNetwork}, a Functional one a
+ * {@code ComputationGraph}, and a final softmax {@code Dense} layer an {@code OutputLayer} with cross-entropy loss, as
+ * {@code sparse_categorical_crossentropy} computes it. The training configuration in the file is ignored.
  *
  * <p>Model files are read as data. Of a {@code ModelSerializer} zip only the configuration and the parameters are
  * read; entries that {@code ModelSerializer} would restore by Java deserialization or by instantiating classes the
  * file names (normalizers, {@code objects/…}) are refused, the configuration may name only DL4J's and ND4J's own
- * configuration classes, and every size is bounded by what the file really holds. Nothing from a model file is
- * executed. The updater state is not loaded.
+ * configuration classes, and every size is bounded by what the file really holds. Of a Keras file, the architecture
+ * is checked as JSON data before anything else is read: {@code Lambda} layers, custom layers and layers outside the
+ * supported set are refused by name, and their code is never decoded or run; weights are read only after their shape,
+ * storage and filters are checked. Nothing from a model file is executed. The updater and optimizer state is not
+ * loaded.
  */
 @API(status = STABLE, since = "0.1")
 public final class Dl4jModels {
@@ -50,19 +59,40 @@ public final class Dl4jModels {
     /**
      * Loads a {@code MultiLayerNetwork} or {@code ComputationGraph}, whichever the file's configuration describes.
      *
-     * @param file a model zip written by {@code ModelSerializer}
+     * @param file a model zip written by {@code ModelSerializer}, a Keras {@code .h5} file or a {@code .keras} archive
      * @return the network
-     * @throws IOException naming the file and the problem if it is missing, a directory, or not a valid DL4J model
+     * @throws IOException naming the file and the problem if it is missing, a directory (such as a TensorFlow
+     *         SavedModel), or not a valid model
      */
     public static Model load(Path file) throws IOException {
+        checkFile(file);
+        String source = file.toString();
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            ModelFormat format = ModelFormat.of(in, source);
+            if (format == ModelFormat.KERAS_HDF5) {
+                KerasSupport.require(format, source);
+                // HDF5 reads the file itself: no copy
+                return SoftmaxHeads.withLoss(io.robustunit.model.dl4j.keras.KerasFiles.loadH5(file, source));
+            }
+            return load(format, in, source);
+        }
+    }
+
+    /**
+     * @throws IOException naming the path if it does not exist or is a directory, saying what to do for a SavedModel
+     */
+    static void checkFile(Path file) throws IOException {
         if (Files.isDirectory(file)) {
+            if (Files.exists(file.resolve("saved_model.pb"))) {
+                throw new IOException("model file " + file + " is a TensorFlow SavedModel directory; RobustUnit "
+                        + "reads Keras .h5 and .keras files, not SavedModels. In Python, load the model and save it "
+                        + "again: model.save(\"model.keras\") (Keras 3) or model.save(\"model.h5\") (Keras 2, "
+                        + "tf.keras.models.load_model(\"" + file.getFileName() + "\") loads the SavedModel)");
+            }
             throw new IOException("model file " + file + " is a directory, not a model file");
         }
         if (!Files.exists(file)) {
             throw new IOException("model file " + file + " does not exist");
-        }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            return load(in, file.toString());
         }
     }
 
@@ -71,7 +101,7 @@ public final class Dl4jModels {
      *
      * @param resource an absolute classpath resource name
      * @return the network
-     * @throws IOException naming the resource if it is missing or not a valid DL4J model
+     * @throws IOException naming the resource if it is missing or not a valid model
      */
     public static Model loadResource(String resource) throws IOException {
         String name = resource.startsWith("/") ? resource : "/" + resource;
@@ -86,12 +116,27 @@ public final class Dl4jModels {
     /**
      * Loads a model from a stream, which is read to its end but not closed.
      *
-     * @param in the model zip
+     * @param in a model zip written by {@code ModelSerializer}, a Keras {@code .h5} file or a {@code .keras} archive
      * @param source a name for the stream in messages, e.g. a resource name
      * @return the network
-     * @throws IOException naming the source if it is not a valid DL4J model
+     * @throws IOException naming the source if it is not a valid model
      */
     public static Model load(InputStream in, String source) throws IOException {
+        BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in);
+        return load(ModelFormat.of(buffered, source), buffered, source);
+    }
+
+    private static Model load(ModelFormat format, InputStream in, String source) throws IOException {
+        if (format == ModelFormat.DL4J_ZIP) {
+            return loadZip(in, source);
+        }
+        KerasSupport.require(format, source);
+        Model model = format == ModelFormat.KERAS_HDF5 ? io.robustunit.model.dl4j.keras.KerasFiles.loadH5(in, source)
+                : io.robustunit.model.dl4j.keras.KerasFiles.loadArchive(in, source);
+        return SoftmaxHeads.withLoss(model);
+    }
+
+    private static Model loadZip(InputStream in, String source) throws IOException {
         ModelZip zip = ModelZip.read(in, source);
         ConfigurationJson.Kind kind = ConfigurationJson.check(zip.configuration, source);
         try {
@@ -197,11 +242,22 @@ public final class Dl4jModels {
      * Loads a model as {@link #load(InputStream, String)} does, for a caller that owns it.
      *
      * @return the network; closing it releases the network
-     * @throws IOException naming the source if it is not a valid DL4J model
+     * @throws IOException naming the source if it is not a valid model
      */
     @API(status = INTERNAL, since = "0.1")
     public static TrainableNetwork open(InputStream in, String source) throws IOException {
         return new Dl4jNetwork(load(in, source), true);
+    }
+
+    /**
+     * Loads a model as {@link #load(Path)} does, for a caller that owns it.
+     *
+     * @return the network; closing it releases the network
+     * @throws IOException naming the file if it is missing, a directory or not a valid model
+     */
+    @API(status = INTERNAL, since = "0.1")
+    public static TrainableNetwork open(Path file) throws IOException {
+        return new Dl4jNetwork(load(file), true);
     }
 
     /**

@@ -58,6 +58,11 @@ final class Dl4jNetwork implements TrainableNetwork {
 
     @Override
     public double fitEpoch(Minibatches batches) {
+        if (SoftmaxHeads.hasLosslessHead(model)) {
+            throw new IllegalArgumentException("the " + model.getClass().getSimpleName() + " ends in a softmax layer "
+                    + "without a loss function, as DL4J's Keras importer makes it, so DL4J cannot train it in place; "
+                    + "load the Keras file with Dl4jModels.load, which gives it its cross-entropy loss");
+        }
         ExampleShape shape = model instanceof MultiLayerNetwork network
                 ? InputShapes.resolve(network.getLayerWiseConfigurations(), OptionalInt.of(batches.featureCount()))
                 : InputShapes.resolve(((ComputationGraph) model).getConfiguration(),

@@ -34,7 +34,7 @@ final class InferenceCopies {
         if (original.params() == null) {
             throw new IllegalArgumentException("the MultiLayerNetwork is not initialized; call init() first");
         }
-        MultiLayerConfiguration conf = original.getLayerWiseConfigurations().clone();
+        MultiLayerConfiguration conf = SoftmaxHeads.withLoss(original.getLayerWiseConfigurations());
         int index = 0;
         for (NeuralNetConfiguration layerConf : conf.getConfs()) {
             stripNoise(layerConf.getLayer(), "layer " + index++);
@@ -53,7 +53,7 @@ final class InferenceCopies {
         if (original.params() == null) {
             throw new IllegalArgumentException("the ComputationGraph is not initialized; call init() first");
         }
-        ComputationGraphConfiguration conf = original.getConfiguration().clone();
+        ComputationGraphConfiguration conf = SoftmaxHeads.withLoss(original.getConfiguration());
         for (var entry : conf.getVertices().entrySet()) {
             GraphVertex vertex = entry.getValue();
             if (vertex instanceof LayerVertex layerVertex) {

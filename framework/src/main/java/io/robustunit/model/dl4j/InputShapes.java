@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
 
 /**
  * Works out what one example is for a network. DL4J records the input type of a network only indirectly: a dense
@@ -55,6 +56,9 @@ final class InputShapes {
 
         /** @return whether every layer accepts what the candidate input type makes of its input */
         boolean accepts(InputType candidate);
+
+        /** @return the layers from the first onward, as long as each is the only one to read the one before */
+        List<Layer> path();
     }
 
     static ExampleShape resolve(MultiLayerConfiguration conf, OptionalInt features) {
@@ -67,6 +71,11 @@ final class InputShapes {
             @Override
             public InputPreProcessor preprocessor() {
                 return conf.getInputPreProcess(0);
+            }
+
+            @Override
+            public List<Layer> path() {
+                return conf.getConfs().stream().map(c -> c.getLayer()).toList();
             }
 
             @Override
@@ -113,6 +122,25 @@ final class InputShapes {
             @Override
             public InputPreProcessor preprocessor() {
                 return entry.getPreProcessor();
+            }
+
+            @Override
+            public List<Layer> path() {
+                List<Layer> layers = new ArrayList<>();
+                String at = null;
+                for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
+                    if (e.getValue() == entry) {
+                        at = e.getKey();
+                    }
+                }
+                while (at != null && conf.getVertices().get(at) instanceof LayerVertex v) {
+                    layers.add(v.getLayerConf().getLayer());
+                    String from = at;
+                    List<String> next = conf.getVertexInputs().entrySet().stream()
+                            .filter(e -> e.getValue().contains(from)).map(Map.Entry::getKey).toList();
+                    at = next.size() == 1 && conf.getVertexInputs().get(next.get(0)).size() == 1 ? next.get(0) : null;
+                }
+                return layers;
             }
 
             @Override
@@ -182,6 +210,11 @@ final class InputShapes {
             return new ExampleShape(InputType.convolutionalFlat(cnn.getInputHeight(), cnn.getInputWidth(),
                     cnn.getNumChannels()), new long[] {n});
         }
+        if (preprocessor instanceof KerasFlattenRnnPreprocessor flatten) {
+            // DL4J's Keras importer flattens a Keras (rows, columns) input in row-major order: the example is that row
+            long n = flatten.getDepth() * flatten.getTsLength();
+            return new ExampleShape(InputType.feedForward(n), new long[] {n});
+        }
         if (preprocessor == null && layer instanceof FeedForwardLayer dense && !isImageLayer(layer)
                 && dense.getNIn() > 0 && !(layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization)) {
             return new ExampleShape(InputType.feedForward(dense.getNIn()), new long[] {dense.getNIn()});
@@ -197,7 +230,7 @@ final class InputShapes {
     private static ExampleShape image(Entry entry, OptionalInt features, String what) {
         Layer layer = entry.layer();
         CNN2DFormat format = format(layer);
-        long channels = layer instanceof ConvolutionLayer conv ? conv.getNIn() : 0;
+        long channels = channels(entry.path());
         if (channels < 1) {
             throw new IllegalArgumentException("cannot infer the input channels of " + what + ", whose first layer is a "
                     + layer.getClass().getSimpleName() + "; pass the per-example input shape explicitly");
@@ -241,6 +274,25 @@ final class InputShapes {
     private static ExampleShape imageShape(long h, long w, long channels, CNN2DFormat format) {
         return new ExampleShape(InputType.convolutional(h, w, channels, format),
                 format == CNN2DFormat.NHWC ? new long[] {h, w, channels} : new long[] {channels, h, w});
+    }
+
+    /**
+     * @return the input's channels: the first convolution's or batch normalization's, reached through layers that
+     *         keep the channels (zero padding, pooling); 0 if no such layer records them
+     */
+    private static long channels(List<Layer> path) {
+        for (Layer layer : path) {
+            if (layer instanceof ConvolutionLayer conv) {
+                return conv.getNIn();
+            }
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization norm) {
+                return norm.getNIn();
+            }
+            if (!(layer instanceof ZeroPaddingLayer) && !(layer instanceof SubsamplingLayer)) {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     static CNN2DFormat format(Layer layer) {

@@ -32,6 +32,7 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -73,7 +74,8 @@ final class KernelCompiler {
 
     static KernelGraph compile(MultiLayerNetwork network, ExampleShape example) throws Unsupported {
         checkFloat(network.params().dataType());
-        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+        // a softmax head without a loss computes what an output layer computes; the kernels need its logits
+        MultiLayerConfiguration conf = SoftmaxHeads.withLoss(network.getLayerWiseConfigurations());
         KernelCompiler compiler = new KernelCompiler(KernelGraph.builder(inputShape(example)));
         Node node = compiler.input(example);
         int n = conf.getConfs().size();
@@ -88,7 +90,7 @@ final class KernelCompiler {
 
     static KernelGraph compile(ComputationGraph graph, ExampleShape example) throws Unsupported {
         checkFloat(graph.params().dataType());
-        ComputationGraphConfiguration conf = graph.getConfiguration();
+        ComputationGraphConfiguration conf = SoftmaxHeads.withLoss(graph.getConfiguration());
         KernelCompiler compiler = new KernelCompiler(KernelGraph.builder(inputShape(example)));
         Map<String, Node> nodes = new HashMap<>();
         nodes.put(conf.getNetworkInputs().get(0), compiler.input(example));
@@ -190,6 +192,13 @@ final class KernelCompiler {
             boolean channelsLast = node.type() instanceof InputType.InputTypeConvolutional c
                     && c.getFormat() == CNN2DFormat.NHWC;
             return new Node(builder.flatten(node.id(), channelsLast), out);
+        }
+        if (preprocessor instanceof KerasFlattenRnnPreprocessor) {
+            // a row-major reshape to a vector: the identity on the vector the kernels already hold
+            if (!(node.type() instanceof InputType.InputTypeFeedForward f) || f.getSize() != out.arrayElementsPerExample()) {
+                throw new Unsupported(where, "flattens " + node.type() + " with a KerasFlattenRnnPreprocessor");
+            }
+            return new Node(node.id(), out);
         }
         if (preprocessor instanceof FeedForwardToCnnPreProcessor) {
             if (node.type() instanceof InputType.InputTypeConvolutional) {

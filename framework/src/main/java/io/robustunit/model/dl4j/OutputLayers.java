@@ -20,19 +20,25 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 final class OutputLayers {
 
     static final String RULE = "RobustUnit attacks softmax classifiers: the output layer needs activation SOFTMAX "
-            + "with loss MCXENT, SPARSE_MCXENT or NEGATIVELOGLIKELIHOOD";
+            + "with loss MCXENT, SPARSE_MCXENT or NEGATIVELOGLIKELIHOOD (a softmax DenseLayer without a loss, as "
+            + "DL4J's Keras importer makes it, is taken as softmax with cross-entropy)";
 
     private OutputLayers() {
     }
 
-    /** @return the output layer of a {@code MultiLayerNetwork} classifier */
-    static BaseOutputLayer of(MultiLayerConfiguration conf) {
+    /**
+     * @return the output layer of a {@code MultiLayerNetwork} classifier; for a softmax head without a loss, the
+     *         output layer {@link SoftmaxHeads} makes of it
+     */
+    static BaseOutputLayer of(MultiLayerConfiguration network) {
+        MultiLayerConfiguration conf = SoftmaxHeads.withLoss(network);
         int last = conf.getConfs().size() - 1;
         return check(conf.getConf(last).getLayer(), "layer " + last);
     }
 
-    /** @return the output layer of a single-output {@code ComputationGraph} classifier */
-    static BaseOutputLayer of(ComputationGraphConfiguration conf) {
+    /** @return the output layer of a single-output {@code ComputationGraph} classifier, as for a network */
+    static BaseOutputLayer of(ComputationGraphConfiguration graph) {
+        ComputationGraphConfiguration conf = SoftmaxHeads.withLoss(graph);
         String name = conf.getNetworkOutputs().get(0);
         GraphVertex vertex = conf.getVertices().get(name);
         if (!(vertex instanceof LayerVertex layer)) {

@@ -46,7 +46,8 @@ class ClassifierCheckTest {
         assertThatThrownBy(() -> Dl4jClassifiers.of(net)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("layer 1 (OutputLayer) has activation " + activationName + " and loss " + lossName)
                 .hasMessageEndingWith("; RobustUnit attacks softmax classifiers: the output layer needs activation "
-                        + "SOFTMAX with loss MCXENT, SPARSE_MCXENT or NEGATIVELOGLIKELIHOOD");
+                        + "SOFTMAX with loss MCXENT, SPARSE_MCXENT or NEGATIVELOGLIKELIHOOD (a softmax DenseLayer "
+                        + "without a loss, as DL4J's Keras importer makes it, is taken as softmax with cross-entropy)");
         assertThatThrownBy(() -> Dl4jClassifiers.usingDl4jBackprop(net)).hasMessageStartingWith("layer 1 (OutputLayer)");
     }
 

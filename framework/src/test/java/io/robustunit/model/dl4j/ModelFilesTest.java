@@ -221,8 +221,14 @@ class ModelFilesTest {
         Path missing = dir.resolve("missing.zip");
         assertThatThrownBy(() -> Dl4jModels.load(missing)).hasMessage("model file " + missing + " does not exist");
         Path text = Files.writeString(dir.resolve("text.zip"), "not a zip at all");
-        assertThatThrownBy(() -> Dl4jModels.load(text)).hasMessage("model file " + text
-                + " is not a DL4J model zip: it holds no entries");
+        assertThatThrownBy(() -> Dl4jModels.load(text)).hasMessage("model file " + text + " is not a model "
+                + "RobustUnit reads: it is neither a DL4J model zip, a Keras .keras archive nor a Keras .h5 file (it "
+                + "starts with the bytes 6e 6f 74 20 61 20 7a 69). A TensorFlow SavedModel (saved_model.pb) is not "
+                + "read: save the Keras model with model.save(\"model.keras\") or model.save(\"model.h5\")");
+        Path emptyZip = Files.write(dir.resolve("empty.zip"), new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0});
+        assertThatThrownBy(() -> Dl4jModels.load(emptyZip)).hasMessageStartingWith("model file " + emptyZip
+                + " is not a model RobustUnit reads");
         Map<String, byte[]> entries = validEntries();
         entries.put("configuration.json", "{\"confs\": [".getBytes(StandardCharsets.UTF_8));
         Path broken = zip(entries);

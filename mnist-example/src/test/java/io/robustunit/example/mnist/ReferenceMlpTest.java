@@ -72,6 +72,7 @@ class ReferenceMlpTest {
         Path garbage = Files.writeString(dir.resolve("garbage.zip"), "not a zip at all");
         assertThatThrownBy(() -> ReferenceMlp.load(garbage))
                 .isInstanceOf(IOException.class)
-                .hasMessageStartingWith("model file " + garbage + " is not a DL4J model zip");
+                .hasMessageStartingWith("model file " + garbage + " is not a model RobustUnit reads: it is neither a "
+                        + "DL4J model zip");
     }
 }

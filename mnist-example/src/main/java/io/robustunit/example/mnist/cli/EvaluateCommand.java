@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 import io.robustunit.data.LabelledDataset;
 import io.robustunit.metrics.ClassificationSummary;
@@ -32,10 +32,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        MultiLayerNetwork network = model.load();
+        Model network = model.loadAny();
         LabelledDataset test = data.test();
-        ClassificationSummary summary = RobustnessEvaluator.of(Dl4jModels.trainable(network).classifier(test.featureCount()))
-                .evaluateClean(test);
+        ClassificationSummary summary = RobustnessEvaluator.of(Dl4jModels.trainable(network)
+                .classifier(test.featureCount())).evaluateClean(test);
         out.printf(Locale.ROOT, "%s on %s (%d examples)%n", model.name(), test.name(), test.size());
         out.printf(Locale.ROOT, "accuracy %s (%d/%d), 95%% CI [%s, %s]%n%n", ConsoleTable.percent(summary.accuracy()),
                 summary.correct(), summary.size(), ConsoleTable.percent(summary.accuracyInterval().lower()),

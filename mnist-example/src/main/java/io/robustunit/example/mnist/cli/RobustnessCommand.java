@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 import io.robustunit.attack.Attacks;
 import io.robustunit.data.LabelledDataset;
@@ -78,7 +78,7 @@ final class RobustnessCommand implements Callable<Integer> {
         if (pngDir != null && example == NO_EXAMPLE) {
             throw new IllegalArgumentException("--png-dir needs --example INDEX: it writes that example's images");
         }
-        MultiLayerNetwork network = model.load();
+        Model network = model.loadAny();
         LabelledDataset fullTest = data.test();
         if (example != NO_EXAMPLE) {
             CliChecks.within("--example", example, 0, fullTest.size() - 1);
@@ -87,7 +87,8 @@ final class RobustnessCommand implements Callable<Integer> {
             CliChecks.within("--samples", samples, 0, fullTest.size());
         }
         LabelledDataset test = samples > 0 ? fullTest.stratifiedSample(samples, seed) : fullTest;
-        // the data's feature count settles the image size of a CNN declared with InputType.convolutional
+        // the data's feature count fixes the image size where the network does not record it (a CNN declared
+        // with InputType.convolutional, an imported Keras CNN)
         DifferentiableClassifier classifier = Dl4jModels.trainable(network).classifier(test.featureCount());
         RobustnessEvaluator evaluator = RobustnessEvaluator.of(classifier).batchSize(batchSize);
         out.printf(Locale.ROOT, "%s, %s%nparameters sha256 %s%n%s: %d examples, batch %d%n", model.name(),
