@@ -169,8 +169,8 @@ public interface DifferentiableClassifier {
     }
 
     /**
-     * @throws IllegalArgumentException if the {@code classes} values from {@code offset} do not sum to zero, up to
-     *         float rounding
+     * @throws IllegalArgumentException if the {@code classes} values from {@code offset} do not sum to zero up to float
+     *         rounding, {@code |Σ g| ≤ 1e-4·Σ|g| + 1e-6}, where {@code p − e_y} computed in float still passes
      */
     private static void requireZeroSum(float[] values, int offset, int classes, int example) {
         double sum = 0;
@@ -179,7 +179,7 @@ public interface DifferentiableClassifier {
             sum += values[k];
             magnitude += Math.abs(values[k]);
         }
-        if (!(Math.abs(sum) <= 1e-4 * magnitude)) {
+        if (!(Math.abs(sum) <= 1e-4 * magnitude + 1e-6)) {
             throw new IllegalArgumentException("the logit gradient of example " + example + " sums to " + sum
                     + " but must sum to zero: " + Arrays.toString(Arrays.copyOfRange(values, offset, offset + classes)));
         }

@@ -242,7 +242,7 @@ final class KernelClassifier implements DifferentiableClassifier {
                 sum += g[k];
                 magnitude += Math.abs(g[k]);
             }
-            if (!(Math.abs(sum) <= 1e-4 * magnitude)) {
+            if (!(Math.abs(sum) <= 1e-4 * magnitude + 1e-6)) {
                 throw new IllegalArgumentException("the logit gradient of example " + row + " sums to " + sum
                         + " but must sum to zero: " + Arrays.toString(Arrays.copyOf(g, numClasses)));
             }
