@@ -85,6 +85,7 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
             Outcome outcome = outcome();
             RobustnessGate gate = new RobustnessGate(settings, outcome, invocation.displayName());
             context.publishReportEntry(gate.reportEntry());
+            warnAboutHealth(outcome, settings);
             boolean passed = false;
             BaselineVerdict verdict = BaselineVerdict.of(BaselineVerdict.NOT_COMPARED);
             try {
@@ -100,6 +101,15 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
                 shared.collector().record(outcome, Records.result(settings, outcome, invocation.displayName(), passed,
                         verdict), pictures);
                 pictures.png().ifPresent(png -> attach(context, png));
+            }
+        }
+
+        /** Logs the checks that warn, so that a passing test's console shows them too. */
+        private void warnAboutHealth(Outcome outcome, TestSettings settings) {
+            if (!outcome.health().isHealthy()) {
+                LOG.warning(() -> "RobustUnit: evaluation health of " + invocation.displayName() + " on "
+                        + settings.where() + ": " + outcome.health().summary() + "\n"
+                        + outcome.health().describe("  "));
             }
         }
 
