@@ -17,8 +17,9 @@ import io.robustunit.attack.Norm;
 /**
  * Turns a method into one test per (attack, ε): the extension attacks the class's {@link ModelUnderTest model} on
  * its {@link TestData data}, injects the outcome into the method's parameters ({@link AdversarialBatch},
- * {@code EvaluationResult}, {@link AttackInfo}) and, after the body, fails the invocation when a threshold is
- * missed.
+ * {@code EvaluationResult}, {@link AttackInfo}, {@code EvaluationHealth}) and, after the body, fails the invocation
+ * when a threshold is missed, or, with {@link #evaluationHealth()} {@code FAIL}, when an evaluation-health check
+ * warns.
  * <pre>{@code
  * @AdversarialTest(epsilon = {0.05, 0.1}, attack = {FGSM, PGD}, minAdversarialAccuracy = 0.1)
  * void staysAccurate(AdversarialBatch batch) { ... }

@@ -74,8 +74,9 @@ class EvaluationHealthTest {
         static LabelledDataset data = FourClassFixture.data();
 
         @AdversarialTest(epsilon = 0.1, attack = {FGSM, PGD}, minAdversarialAccuracy = 0.9)
-        void masked(io.robustunit.metrics.EvaluationResult result) {
+        void masked(io.robustunit.metrics.EvaluationResult result, EvaluationHealth health) {
             assertThat(result.adversarialAccuracy()).isEqualTo(1.0);
+            assertThat(health.warnings()).hasSize(4);
         }
     }
 
