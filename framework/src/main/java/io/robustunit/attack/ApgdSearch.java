@@ -41,6 +41,8 @@ final class ApgdSearch {
     private final double rho;
     private final int d;
     private final int classes;
+    /** Three rows per thread for the steps, which run in parallel. */
+    private final ThreadLocal<float[][]> scratch;
 
     ApgdSearch(DifferentiableClassifier model, ApgdLoss loss, Norm norm, double epsilon, InputRange range,
                int iterations, double rho) {
@@ -54,6 +56,7 @@ final class ApgdSearch {
         this.rho = rho;
         this.d = model.inputSize();
         this.classes = model.numClasses();
+        this.scratch = ThreadLocal.withInitial(() -> new float[3][d]);
     }
 
     /**
@@ -160,14 +163,17 @@ final class ApgdSearch {
      */
     private void moveLinf(State s, int a, float alpha) {
         int o = a * d;
-        float[] x = Arrays.copyOfRange(s.x, o, o + d);
-        float[] g = Arrays.copyOfRange(s.gradient, o, o + d);
+        float[][] rows = scratch.get();
+        float[] x = rows[0];
+        float[] g = rows[1];
+        float[] z = rows[2];
+        System.arraycopy(s.x, o, x, 0, d);
+        System.arraycopy(s.gradient, o, g, 0, d);
         float[] previous = s.previous[a];
         float[] lo = s.lo[a];
         float[] hi = s.hi[a];
         float eta = s.step[a];
         float minusEta = -eta;
-        float[] z = new float[d];
         for (int i = 0; i < d; i++) {
             z[i] = Math.min(Math.max(x[i] + Math.min(Math.max(g[i] * Float.MAX_VALUE, minusEta), eta), lo[i]), hi[i]);
         }
