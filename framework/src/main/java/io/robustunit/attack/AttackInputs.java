@@ -78,4 +78,30 @@ final class AttackInputs {
                     + "] (the diameter of the input box) but was " + epsilon);
         }
     }
+
+    /** @return the rows of {@code [from, from + count)} the model classifies correctly, by its probabilities */
+    static int[] correctRows(DifferentiableClassifier model, float[] inputs, int[] labels, int from, int count) {
+        int c = model.numClasses();
+        float[] p = new float[(from + count) * c];
+        model.probabilities(inputs, from, count, p);
+        int[] rows = new int[count];
+        int n = 0;
+        for (int r = from; r < from + count; r++) {
+            if (Logits.argmax(p, r * c, c) == labels[r]) {
+                rows[n++] = r;
+            }
+        }
+        return java.util.Arrays.copyOf(rows, n);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the attack, the loss and the model's class count if the loss needs
+     *         more classes
+     */
+    static void checkClasses(String attack, String why, int needed, DifferentiableClassifier model) {
+        if (model.numClasses() < needed) {
+            throw new IllegalArgumentException(attack + " needs a classifier of at least " + needed + " classes ("
+                    + why + ") but " + model.description() + " has " + model.numClasses());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.robustunit.attack;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
@@ -14,6 +15,9 @@ import io.robustunit.data.InputRange;
  * Attacks.fgsm(0.1).targeted(TargetRule.leastLikely())
  * Attacks.fgm(1.5, Norm.L2)
  * Attacks.pgd(0.1).withSteps(40).withRandomStart(42)
+ * Attacks.apgd(0.1).targetingTopClasses(9)
+ * Attacks.square(0.1).withQueries(1000)
+ * Attacks.auto(0.1).withSeed(42)
  * }</pre>
  */
 @API(status = STABLE, since = "0.1")
@@ -76,5 +80,95 @@ public final class Attacks {
      */
     public static ProjectedGradientDescent pgd(double epsilon, Norm norm, InputRange range) {
         return ProjectedGradientDescent.defaults(epsilon, norm, range);
+    }
+
+    /**
+     * @param epsilon the L∞ budget, in {@code (0, 1]}
+     * @return APGD-CE with AutoAttack's settings: 100 iterations, 1 restart, seed 0
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static AutoProjectedGradientDescent apgd(double epsilon) {
+        return apgd(epsilon, Norm.LINF);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm
+     * @param norm the norm of the ball and of each step
+     * @return APGD-CE with AutoAttack's settings
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static AutoProjectedGradientDescent apgd(double epsilon, Norm norm) {
+        return apgd(epsilon, norm, InputRange.UNIT);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm; for L∞ at most the width of {@code range}
+     * @param norm the norm of the ball and of each step
+     * @param range the valid input interval every iterate is clipped to
+     * @return APGD-CE with AutoAttack's settings
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static AutoProjectedGradientDescent apgd(double epsilon, Norm norm, InputRange range) {
+        return AutoProjectedGradientDescent.defaults(epsilon, norm, range);
+    }
+
+    /**
+     * @param epsilon the L∞ budget, in {@code (0, 1]}
+     * @return the Square Attack with AutoAttack's settings: 5,000 queries, {@code p_init = 0.8}, seed 0
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static SquareAttack square(double epsilon) {
+        return square(epsilon, Norm.LINF);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm
+     * @param norm the norm of the ball
+     * @return the Square Attack with AutoAttack's settings
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static SquareAttack square(double epsilon, Norm norm) {
+        return square(epsilon, norm, InputRange.UNIT);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm; for L∞ at most the width of {@code range}
+     * @param norm the norm of the ball
+     * @param range the valid input interval every query is clipped to
+     * @return the Square Attack with AutoAttack's settings
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static SquareAttack square(double epsilon, Norm norm, InputRange range) {
+        return SquareAttack.defaults(epsilon, norm, range);
+    }
+
+    /**
+     * @param epsilon the L∞ budget, in {@code (0, 1]}
+     * @return the AutoAttack ensemble (APGD-CE, APGD-T, Square), seed 0
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static AutoAttack auto(double epsilon) {
+        return auto(epsilon, Norm.LINF);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm
+     * @param norm the norm of the ball
+     * @return the AutoAttack ensemble
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static AutoAttack auto(double epsilon, Norm norm) {
+        return auto(epsilon, norm, InputRange.UNIT);
+    }
+
+    /**
+     * @param epsilon the budget in the given norm; for L∞ at most the width of {@code range}
+     * @param norm the norm of the ball
+     * @param range the valid input interval
+     * @return the AutoAttack ensemble
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public static AutoAttack auto(double epsilon, Norm norm, InputRange range) {
+        return AutoAttack.defaults(epsilon, norm, range);
     }
 }

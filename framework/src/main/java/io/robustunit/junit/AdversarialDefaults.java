@@ -52,6 +52,9 @@ public @interface AdversarialDefaults {
     /** @return see {@link AdversarialTest#gateMode()} */
     GateMode gateMode() default GateMode.DEFAULT;
 
+    /** @return see {@link AdversarialTest#evaluationHealth()} */
+    HealthMode evaluationHealth() default HealthMode.DEFAULT;
+
     /** @return see {@link AdversarialTest#name()} */
     String name() default "";
 }

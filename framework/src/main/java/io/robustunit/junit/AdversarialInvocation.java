@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 import org.opentest4j.AssertionFailedError;
 
+import io.robustunit.health.EvaluationHealth;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.report.BaselineVerdict;
 import io.robustunit.report.ExampleImages;
@@ -55,13 +56,14 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
         return Outcomes.of(shared.fixtures(), invocation.spec(), settings.batchSize, settings.where());
     }
 
-    /** Supplies {@link AdversarialBatch}, {@link EvaluationResult} and {@link AttackInfo} parameters. */
+    /** Supplies {@link AdversarialBatch}, {@link EvaluationResult}, {@link AttackInfo} and {@link EvaluationHealth}. */
     private final class Injector implements ParameterResolver {
 
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
             Class<?> type = parameter.getParameter().getType();
-            return type == AdversarialBatch.class || type == EvaluationResult.class || type == AttackInfo.class;
+            return type == AdversarialBatch.class || type == EvaluationResult.class || type == AttackInfo.class
+                    || type == EvaluationHealth.class;
         }
 
         @Override
@@ -70,6 +72,9 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
             Outcome outcome = outcome();
             if (type == AdversarialBatch.class) {
                 return outcome.batch();
+            }
+            if (type == EvaluationHealth.class) {
+                return outcome.health();
             }
             return type == EvaluationResult.class ? outcome.result() : outcome.info(invocation.displayName());
         }
@@ -85,6 +90,7 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
             Outcome outcome = outcome();
             RobustnessGate gate = new RobustnessGate(settings, outcome, invocation.displayName());
             context.publishReportEntry(gate.reportEntry());
+            warnAboutHealth(outcome, settings);
             boolean passed = false;
             BaselineVerdict verdict = BaselineVerdict.of(BaselineVerdict.NOT_COMPARED);
             try {
@@ -100,6 +106,15 @@ final class AdversarialInvocation implements TestTemplateInvocationContext {
                 shared.collector().record(outcome, Records.result(settings, outcome, invocation.displayName(), passed,
                         verdict), pictures);
                 pictures.png().ifPresent(png -> attach(context, png));
+            }
+        }
+
+        /** Logs the checks that warn, so that a passing test's console shows them too. */
+        private void warnAboutHealth(Outcome outcome, TestSettings settings) {
+            if (!outcome.health().isHealthy()) {
+                LOG.warning(() -> "RobustUnit: evaluation health of " + invocation.displayName() + " on "
+                        + settings.where() + ": " + outcome.health().summary() + "\n"
+                        + outcome.health().describe("  "));
             }
         }
 

@@ -17,8 +17,9 @@ import io.robustunit.attack.Norm;
 /**
  * Turns a method into one test per (attack, ε): the extension attacks the class's {@link ModelUnderTest model} on
  * its {@link TestData data}, injects the outcome into the method's parameters ({@link AdversarialBatch},
- * {@code EvaluationResult}, {@link AttackInfo}) and, after the body, fails the invocation when a threshold is
- * missed.
+ * {@code EvaluationResult}, {@link AttackInfo}, {@code EvaluationHealth}) and, after the body, fails the invocation
+ * when a threshold is missed, or, with {@link #evaluationHealth()} {@code FAIL}, when an evaluation-health check
+ * warns.
  * <pre>{@code
  * @AdversarialTest(epsilon = {0.05, 0.1}, attack = {FGSM, PGD}, minAdversarialAccuracy = 0.1)
  * void staysAccurate(AdversarialBatch batch) { ... }
@@ -54,7 +55,10 @@ public @interface AdversarialTest {
     /** Configuration parameter for {@link #epsilon()}: a comma-separated list. No built-in default. */
     String EPSILON_PROPERTY = "robustunit.epsilon";
 
-    /** Configuration parameter for {@link #attack()}: a comma-separated list of FGSM, PGD. Default FGSM. */
+    /**
+     * Configuration parameter for {@link #attack()}: a comma-separated list of FGSM, PGD, APGD_CE, APGD_DLR, APGD_T,
+     * SQUARE, AUTO. Default FGSM.
+     */
     String ATTACK_PROPERTY = "robustunit.attack";
 
     /** Configuration parameter for {@link #norm()}: LINF or L2. Default LINF. */
@@ -77,6 +81,9 @@ public @interface AdversarialTest {
 
     /** Configuration parameter for {@link #gateMode()}. Default POINT_ESTIMATE. */
     String GATE_MODE_PROPERTY = "robustunit.gateMode";
+
+    /** Configuration parameter for {@link #evaluationHealth()}: WARN or FAIL. Default WARN. */
+    String EVALUATION_HEALTH_PROPERTY = "robustunit.evaluationHealth";
 
     /** Configuration parameter for {@link #name()}. Default {@value #DEFAULT_NAME}. */
     String NAME_PROPERTY = "robustunit.name";
@@ -137,6 +144,12 @@ public @interface AdversarialTest {
 
     /** @return what the thresholds are compared with */
     GateMode gateMode() default GateMode.DEFAULT;
+
+    /**
+     * @return whether a failed evaluation-health check (gradient masking, a broken attack, outputs that are not
+     *         probabilities) fails the invocation or only warns; the checks run and are reported either way
+     */
+    HealthMode evaluationHealth() default HealthMode.DEFAULT;
 
     /**
      * @return each invocation's display name, with the placeholders {@code {attack}} (e.g. {@code FGSM}),

@@ -2,6 +2,7 @@ package io.robustunit.junit;
 
 import io.robustunit.attack.Attack;
 import io.robustunit.attack.Attacks;
+import io.robustunit.attack.AutoProjectedGradientDescent;
 import io.robustunit.attack.FastGradientMethod;
 import io.robustunit.attack.Norm;
 import io.robustunit.attack.ProjectedGradientDescent;
@@ -37,7 +38,20 @@ record InvocationSpec(AttackPlan plan, double epsilon, Norm norm, int samples, l
 
         @Override
         public String name(Norm norm) {
-            return kind == AttackKind.FGSM && norm == Norm.L2 ? "FGM" : kind.name();
+            return switch (kind) {
+                case FGSM -> norm == Norm.L2 ? "FGM" : "FGSM";
+                case PGD -> "PGD";
+                case APGD_CE -> "APGD-CE";
+                case APGD_DLR -> "APGD-DLR";
+                case APGD_T -> "APGD-T";
+                case SQUARE -> "Square";
+                case AUTO -> "AUTO";
+            };
+        }
+
+        /** @return whether {@link Targeted} configures this attack: FGSM and PGD take a target rule */
+        boolean takesTargetRule() {
+            return kind == AttackKind.FGSM || kind == AttackKind.PGD;
         }
 
         @Override
@@ -85,6 +99,22 @@ record InvocationSpec(AttackPlan plan, double epsilon, Norm norm, int samples, l
         }
         BuiltIn builtIn = (BuiltIn) plan;
         TargetRule rule = builtIn.choice() == null ? null : builtIn.rule();
+        switch (builtIn.kind()) {
+            case APGD_CE:
+                return Attacks.apgd(epsilon, norm, range).withSeed(seed);
+            case APGD_DLR:
+                return Attacks.apgd(epsilon, norm, range).withLoss(AutoProjectedGradientDescent.Loss.DLR)
+                        .withSeed(seed);
+            case APGD_T:
+                return Attacks.apgd(epsilon, norm, range).withSeed(seed)
+                        .targetingTopClasses(AutoProjectedGradientDescent.DEFAULT_TARGET_CLASSES);
+            case SQUARE:
+                return Attacks.square(epsilon, norm, range).withSeed(seed);
+            case AUTO:
+                return Attacks.auto(epsilon, norm, range).withSeed(seed);
+            default:
+                break;
+        }
         if (builtIn.kind() == AttackKind.FGSM) {
             FastGradientMethod fgm = Attacks.fgm(epsilon, norm, range);
             return rule == null ? fgm : fgm.targeted(rule);

@@ -1,6 +1,7 @@
 package io.robustunit.junit;
 
 import io.robustunit.data.LabelledDataset;
+import io.robustunit.health.EvaluationHealth;
 import io.robustunit.metrics.EvaluationResult;
 
 /**
@@ -16,9 +17,10 @@ import io.robustunit.metrics.EvaluationResult;
  * @param modelDigest the SHA-256 of its parameters
  * @param modelDescription the classifier behind it
  * @param dataset the declared data's name
+ * @param health whether the evaluation can be trusted
  */
 record Outcome(InvocationSpec spec, LabelledDataset sample, int[] indices, EvaluationResult result, int datasetSize,
-               String model, String modelDigest, String modelDescription, String dataset) {
+               String model, String modelDigest, String modelDescription, String dataset, EvaluationHealth health) {
 
     AttackInfo info(String displayName) {
         return new AttackInfo(result.attack(), displayName, sample.size(), datasetSize, spec.seed());

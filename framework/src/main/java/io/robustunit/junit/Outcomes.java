@@ -5,7 +5,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import io.robustunit.attack.Attack;
+import io.robustunit.attack.Norm;
 import io.robustunit.data.LabelledDataset;
+import io.robustunit.health.HealthProbes;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
@@ -17,6 +19,10 @@ import io.robustunit.model.DifferentiableClassifier;
 final class Outcomes {
 
     private record Key(InvocationSpec spec) {
+    }
+
+    /** The sample (its size and seed), norm and ε the health probes were measured for. */
+    private record ProbesKey(int samples, long seed, Norm norm, double epsilon) {
     }
 
     private Outcomes() {
@@ -46,9 +52,19 @@ final class Outcomes {
             throw ConfigurationErrors.of("AdversarialTest", where, "cannot attack "
                     + fixtures.declarations().data().description() + ": " + e.getMessage());
         }
-        EvaluationResult result = RobustnessEvaluator.of(classifier).batchSize(batchSize).evaluate(sample, attack);
+        EvaluationResult result;
+        try {
+            result = RobustnessEvaluator.of(classifier).batchSize(batchSize).evaluate(sample, attack);
+        } catch (IllegalArgumentException e) {
+            throw ConfigurationErrors.of("AdversarialTest", where, "cannot attack " + model.name + " with "
+                    + attack.name() + ": " + e.getMessage());
+        }
+        HealthProbes probes = fixtures.store().getOrComputeIfAbsent(
+                new ProbesKey(spec.samples(), spec.seed(), spec.norm(), spec.epsilon()),
+                k -> HealthProbes.measure(classifier, sample, spec.norm(), spec.epsilon(), spec.seed(), batchSize),
+                HealthProbes.class);
         return new Outcome(spec, sample, indices, result, all.size(), model.name, model.parameterDigest(),
-                classifier.description(), all.name());
+                classifier.description(), all.name(), probes.assess(result));
     }
 
     private static void checkCompatible(Declarations declarations, String name, DifferentiableClassifier classifier,

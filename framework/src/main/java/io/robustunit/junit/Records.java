@@ -29,13 +29,14 @@ final class Records {
         settings.minAdversarialAccuracy.ifPresent(v -> thresholds.put("minAdversarialAccuracy", String.valueOf(v)));
         settings.maxAccuracyDrop.ifPresent(v -> thresholds.put("maxAccuracyDrop", String.valueOf(v)));
         thresholds.put("gateMode", settings.gateMode.name());
+        thresholds.put("evaluationHealth", settings.healthMode.name());
         return new ResultRecord(settings.method.getName() + "()", displayName, r.attack().parameters(), outcome.spec().epsilon(), r.size(), outcome.datasetSize(),
                 outcome.spec().seed(), r.clean().correct(), r.adversarial().correct(), r.cleanAccuracy(),
                 r.adversarialAccuracy(), r.adversarialAccuracyInterval().lower(), r.adversarialAccuracyInterval().upper(),
                 r.attackSuccessRate(), r.clean().meanConfidence(), r.adversarial().meanConfidence(),
                 r.clean().perClassAccuracy(), r.adversarial().perClassAccuracy(),
                 r.adversarial().confusionMatrix().counts(), r.attackSeconds(), r.totalSeconds(),
-                passed ? "passed" : "failed", thresholds, baseline);
+                passed ? "passed" : "failed", thresholds, baseline, outcome.health().checks());
     }
 
     static Baseline.Entry baselineEntry(TestSettings settings, Outcome outcome) {

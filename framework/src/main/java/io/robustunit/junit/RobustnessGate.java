@@ -8,7 +8,11 @@ import java.util.Map;
 import org.opentest4j.AssertionFailedError;
 
 import io.robustunit.attack.Attack;
+import io.robustunit.attack.AutoAttack;
+import io.robustunit.attack.AutoProjectedGradientDescent;
 import io.robustunit.attack.ProjectedGradientDescent;
+import io.robustunit.attack.SquareAttack;
+import io.robustunit.health.EvaluationHealth;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.WilsonInterval;
 import io.robustunit.report.TextTable;
@@ -52,6 +56,7 @@ final class RobustnessGate {
                 + " (margin " + format(gated - min) + ")"));
         settings.maxAccuracyDrop.ifPresent(max -> entry.put("maxAccuracyDrop", format(max)
                 + " (margin " + format(max - gatedDrop()) + ")"));
+        entry.put("evaluationHealth", outcome.health().summary());
         return entry;
     }
 
@@ -64,7 +69,9 @@ final class RobustnessGate {
         boolean minMissed = settings.minAdversarialAccuracy.isPresent()
                 && gated < settings.minAdversarialAccuracy.getAsDouble();
         boolean dropMissed = settings.maxAccuracyDrop.isPresent() && gatedDrop() > settings.maxAccuracyDrop.getAsDouble();
-        if (!minMissed && !dropMissed) {
+        EvaluationHealth health = outcome.health();
+        boolean unhealthy = settings.healthMode == HealthMode.FAIL && !health.isHealthy();
+        if (!minMissed && !dropMissed && !unhealthy) {
             return;
         }
         String headline;
@@ -75,11 +82,15 @@ final class RobustnessGate {
             headline = gatedName() + " " + percent(gated) + " is below the minimum " + percent(min);
             expected = ">= " + percent(min);
             actual = percent(gated);
-        } else {
+        } else if (dropMissed) {
             double max = settings.maxAccuracyDrop.getAsDouble();
             headline = "accuracy drop " + points(gatedDrop()) + " exceeds the maximum " + points(max);
             expected = "<= " + points(max);
             actual = points(gatedDrop());
+        } else {
+            headline = "evaluation health " + health.summary() + ", and evaluationHealth is FAIL";
+            expected = "no evaluation-health warning";
+            actual = health.summary();
         }
         String message = displayName + " on " + settings.where() + ": " + headline + "\n\n" + details(minMissed,
                 dropMissed);
@@ -105,13 +116,34 @@ final class RobustnessGate {
                 + (minMissed ? "  MISSED" : "  met") + gateNote()));
         settings.maxAccuracyDrop.ifPresent(max -> table.row("max accuracy drop", points(max)
                 + (dropMissed ? "  MISSED" : "  met") + gateNote()));
-        return table.renderBody("  ") + "\n  worst examples (index, true → predicted, confidence)\n" + worstExamples();
+        return table.renderBody("  ") + "\n  worst examples (index, true → predicted, confidence)\n" + worstExamples()
+                + "\n  evaluation health: " + outcome.health().summary() + " (evaluationHealth = " + settings.healthMode
+                + ")\n"
+                + outcome.health().describe("    ");
     }
 
     private String describeAttack() {
         Attack attack = result.attack();
         String target = outcome.spec().plan().target();
         StringBuilder out = new StringBuilder(attack.name());
+        if (attack instanceof AutoAttack auto) {
+            AutoProjectedGradientDescent apgd = (AutoProjectedGradientDescent) auto.stages().get(1);
+            SquareAttack square = (SquareAttack) auto.stages().get(2);
+            return out.append(": ").append(auto.parameters().get("stages")).append(", ").append(apgd.iterations())
+                    .append(" iterations, targets: top ").append(apgd.targetClasses()).append(" classes, ")
+                    .append(square.queries()).append(" queries, seed ").append(auto.seed()).toString();
+        }
+        if (attack instanceof AutoProjectedGradientDescent apgd) {
+            out.append(apgd.targetClasses() > 0 ? ", targets: top " + apgd.targetClasses() + " classes"
+                    : ", untargeted");
+            return out.append(", ").append(apgd.iterations()).append(" iterations, ").append(apgd.restarts())
+                    .append(apgd.restarts() == 1 ? " restart" : " restarts").append(", seed ").append(apgd.seed())
+                    .toString();
+        }
+        if (attack instanceof SquareAttack square) {
+            return out.append(", untargeted, ").append(square.queries()).append(" queries, p_init ")
+                    .append(Settings.format(square.pInit())).append(", seed ").append(square.seed()).toString();
+        }
         out.append(target == null ? ", untargeted" : ", targeted: " + target);
         if (attack instanceof ProjectedGradientDescent pgd) {
             out.append(", ").append(pgd.steps()).append(" steps of ").append(Settings.format(pgd.stepSize()))

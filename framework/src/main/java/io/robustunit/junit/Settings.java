@@ -65,6 +65,13 @@ final class Settings {
             d -> d.gateMode() == GateMode.DEFAULT ? null : d.gateMode(), text -> gateMode(upper(text)),
             (value, norm) -> null, norm -> "one of POINT_ESTIMATE, WILSON_LOWER_BOUND, WILSON_UPPER_BOUND");
 
+    static final Setting<HealthMode> EVALUATION_HEALTH = new Setting<>("evaluationHealth",
+            AdversarialTest.EVALUATION_HEALTH_PROPERTY,
+            "`WARN`, `FAIL`: whether a failed evaluation-health check only warns or also fails the test", "`WARN`",
+            HealthMode.WARN, t -> t.evaluationHealth() == HealthMode.DEFAULT ? null : t.evaluationHealth(),
+            d -> d.evaluationHealth() == HealthMode.DEFAULT ? null : d.evaluationHealth(),
+            text -> healthMode(upper(text)), (value, norm) -> null, norm -> "one of WARN, FAIL");
+
     static final Setting<String> NAME = new Setting<>("name", AdversarialTest.NAME_PROPERTY,
             "text with the placeholders " + String.join(", ", DisplayNames.PLACEHOLDERS.stream()
                     .map(p -> "`" + p + "`").toList()), "`" + AdversarialTest.DEFAULT_NAME + "`",
@@ -102,7 +109,7 @@ final class Settings {
 
     /** The per-test settings, in the order they are resolved: the norm first, as ε's rule depends on it. */
     static final List<Setting<?>> PER_TEST = List.of(NORM, EPSILON, ATTACK, MAX_ACCURACY_DROP, MIN_ADVERSARIAL_ACCURACY,
-            SAMPLES, SEED, BATCH_SIZE, GATE_MODE, NAME);
+            SAMPLES, SEED, BATCH_SIZE, GATE_MODE, EVALUATION_HEALTH, NAME);
 
     /** The run-wide settings. */
     static final List<Setting<?>> RUN_WIDE = List.of(REPORTS_DIRECTORY, BASELINE_FILE, BASELINE_TOLERANCE,
@@ -159,6 +166,14 @@ final class Settings {
         GateMode mode = GateMode.valueOf(text);
         if (mode == GateMode.DEFAULT) {
             throw new IllegalArgumentException("DEFAULT is not a gate mode");
+        }
+        return mode;
+    }
+
+    private static HealthMode healthMode(String text) {
+        HealthMode mode = HealthMode.valueOf(text);
+        if (mode == HealthMode.DEFAULT) {
+            throw new IllegalArgumentException("DEFAULT is not a health mode");
         }
         return mode;
     }

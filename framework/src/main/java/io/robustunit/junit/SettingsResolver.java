@@ -67,7 +67,7 @@ final class SettingsResolver {
         OptionalDouble minAccuracy = fraction(Settings.MIN_ADVERSARIAL_ACCURACY, norm);
         return new TestSettings(method, norm, epsilons, plans, maxDrop, minAccuracy, resolve(Settings.SAMPLES, norm),
                 resolve(Settings.SEED, norm), resolve(Settings.BATCH_SIZE, norm), resolve(Settings.GATE_MODE, norm),
-                resolve(Settings.NAME, norm), hardening());
+                resolve(Settings.EVALUATION_HEALTH, norm), resolve(Settings.NAME, norm), hardening());
     }
 
     private <T> T resolve(Setting<T> setting, Norm norm) {
@@ -167,6 +167,13 @@ final class SettingsResolver {
         if (kinds.isEmpty()) {
             throw ConfigurationErrors.of("Targeted", at, "applies to the built-in attacks but " + where
                     + " runs only @AttackSource attacks");
+        }
+        List<AttackKind> untargetable = kinds.stream().filter(k -> k != AttackKind.FGSM && k != AttackKind.PGD)
+                .toList();
+        if (!untargetable.isEmpty()) {
+            throw ConfigurationErrors.of("Targeted", at, "sets the target of FGSM and PGD but " + where + " also runs "
+                    + untargetable + ", which pick their own targets (APGD_T, AUTO) or none; declare them in a test "
+                    + "without @Targeted");
         }
         boolean fixed = t.value() == TargetChoice.FIXED_CLASS;
         if (fixed && t.targetClass() < 0) {

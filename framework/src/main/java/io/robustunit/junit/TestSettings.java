@@ -24,6 +24,7 @@ final class TestSettings {
     final long seed;
     final int batchSize;
     final GateMode gateMode;
+    final HealthMode healthMode;
     final String namePattern;
     final HardenOnFailure hardening;
     private final List<Invocation> invocations;
@@ -31,7 +32,8 @@ final class TestSettings {
     @SuppressWarnings("checkstyle:ParameterNumber")
     TestSettings(Method method, Norm norm, double[] epsilons, List<InvocationSpec.AttackPlan> plans,
                  OptionalDouble maxAccuracyDrop, OptionalDouble minAdversarialAccuracy, int samples, long seed,
-                 int batchSize, GateMode gateMode, String namePattern, HardenOnFailure hardening) {
+                 int batchSize, GateMode gateMode, HealthMode healthMode, String namePattern,
+                 HardenOnFailure hardening) {
         this.method = method;
         this.norm = norm;
         this.epsilons = epsilons.clone();
@@ -42,6 +44,7 @@ final class TestSettings {
         this.seed = seed;
         this.batchSize = batchSize;
         this.gateMode = gateMode;
+        this.healthMode = healthMode;
         this.namePattern = namePattern;
         this.hardening = hardening;
         this.invocations = enumerate();

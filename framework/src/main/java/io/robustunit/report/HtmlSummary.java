@@ -14,6 +14,8 @@ import java.util.Map;
 
 import org.apiguardian.api.API;
 
+import io.robustunit.health.HealthCheck;
+
 /**
  * The run's HTML summary: one self-contained page (styles inline, images as data URIs, no scripts, fonts or
  * remote resources) with, per test class, an accuracy-vs-ε chart per test, the metrics and per-class tables,
@@ -91,6 +93,7 @@ public final class HtmlSummary {
             AtomicFiles.write(directory.resolve("charts").resolve(stem + ".png"), chart);
             image(html, chart, "accuracy versus ε for " + test.getKey());
             metricsTable(html, test.getValue());
+            healthTable(html, test.getValue());
             perClassTable(html, test.getValue(), report.classes());
             for (ExampleImages examples : report.examples()) {
                 java.util.Optional<byte[]> png = examples.test().equals(test.getKey()) ? examples.png()
@@ -125,6 +128,49 @@ public final class HtmlSummary {
                     .append("</td><td>").append(escape(baseline(r.baseline()))).append("</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    /** One row per check, one column per invocation; the details of every warning below. */
+    private static void healthTable(StringBuilder html, List<ResultRecord> results) {
+        html.append("<table><tr><th>evaluation health</th>");
+        for (ResultRecord r : results) {
+            html.append("<th>").append(escape(r.displayName())).append("</th>");
+        }
+        html.append("</tr>\n");
+        List<String> names = results.get(0).health().stream().map(HealthCheck::name).toList();
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            html.append("<tr><td>").append(escape(names.get(i))).append("</td>");
+            for (ResultRecord r : results) {
+                HealthCheck c = i < r.health().size() ? r.health().get(i) : null;
+                if (c == null) {
+                    html.append("<td></td>");
+                    continue;
+                }
+                html.append("<td").append(c.warns() ? " class=\"failed\"" : "").append(" title=\"")
+                        .append(escape(c.detail())).append("\">").append(status(c.status())).append("</td>");
+                if (c.warns()) {
+                    warnings.add(r.displayName() + ", " + c.name() + ": " + c.detail());
+                }
+            }
+            html.append("</tr>\n");
+        }
+        html.append("</table>\n");
+        if (!warnings.isEmpty()) {
+            html.append("<ul class=\"meta\">");
+            for (String w : warnings) {
+                html.append("<li>").append(escape(w)).append("</li>");
+            }
+            html.append("</ul>\n");
+        }
+    }
+
+    private static String status(HealthCheck.Status status) {
+        return switch (status) {
+            case PASSED -> "ok";
+            case WARNING -> "WARNING";
+            case NOT_APPLICABLE -> "n/a";
+        };
     }
 
     private static String baseline(BaselineVerdict verdict) {

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.robustunit.health.HealthCheck;
+
 /**
  * The JSON form of a {@link ClassReport}, schema {@value #SCHEMA}; the JSON Schema is the classpath resource
  * {@value #SCHEMA_RESOURCE}. Fractions are numbers in [0, 1]; a fraction that is undefined (no example of a
@@ -117,6 +119,13 @@ public final class ReportJson {
         baseline.put("verdict", r.baseline().verdict());
         fraction(baseline, "baselineAdversarialAccuracy", r.baseline().baselineAccuracy());
         baseline.put("modelChanged", r.baseline().modelChanged());
+        ArrayNode health = o.putArray("evaluationHealth");
+        for (HealthCheck c : r.health()) {
+            ObjectNode check = health.addObject();
+            check.put("check", c.name());
+            check.put("status", c.status().name());
+            check.put("detail", c.detail());
+        }
         ObjectNode timings = o.putObject("timings");
         timings.put("attackSeconds", r.attackSeconds());
         timings.put("totalSeconds", r.totalSeconds());

@@ -2,9 +2,12 @@ package io.robustunit.report;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apiguardian.api.API;
+
+import io.robustunit.health.HealthCheck;
 
 /**
  * One {@code @AdversarialTest} invocation as the reports record it.
@@ -33,6 +36,7 @@ import org.apiguardian.api.API;
  * @param status {@code passed} or {@code failed}
  * @param thresholds the gate's thresholds and mode, as text
  * @param baseline what the baseline comparison made of it
+ * @param health the evaluation-health checks, in order
  */
 @API(status = INTERNAL, since = "0.1")
 public record ResultRecord(String test, String displayName, Map<String, String> attack, double epsilon, int samples,
@@ -41,7 +45,7 @@ public record ResultRecord(String test, String displayName, Map<String, String> 
                            double attackSuccessRate, double meanCleanConfidence, double meanAdversarialConfidence,
                            double[] perClassClean, double[] perClassAdversarial, long[][] confusion,
                            double attackSeconds, double totalSeconds, String status, Map<String, String> thresholds,
-                           BaselineVerdict baseline) {
+                           BaselineVerdict baseline, List<HealthCheck> health) {
 
     /** @return the accuracy drop, clean minus adversarial */
     public double accuracyDrop() {

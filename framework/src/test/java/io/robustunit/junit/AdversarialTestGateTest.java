@@ -76,6 +76,16 @@ class AdversarialTestGateTest {
                     #2  0 → 1  98.90%%
                     #3  1 → 0  98.90%%
                     #4  0 → 1  97.07%%
+
+                  evaluation health: healthy (8 passed) (evaluationHealth = WARN)
+                    ok    outputs are probabilities             every output in [0, 1], each example's sum 1
+                    ok    outputs are deterministic             two identical calls agree
+                    ok    input gradients are not zero          0 of 20 correctly classified examples (0.0%%) have a zero cross-entropy gradient
+                    ok    iterative attacks beat one step       FGSM leaves 40.0%%, PGD-20 40.0%%
+                    ok    one step is not masked                PGD-20 fools 60.0%% of the sample, FGSM 60.0%%
+                    ok    accuracy falls as ε grows             PGD-20: 40.0%% at ε=0.3, 0.0%% at ε=0.6, 0.0%% at ε=1
+                    ok    an unbounded attack reaches 0%%        PGD-20 at ε=1 (the whole input range) leaves 0.0%%
+                    ok    black box no stronger than white box  Square (100 queries) leaves 40.0%%, the best gradient attack (FGSM) 40.0%%
                 """.formatted(fixtureDigest()));
         assertThat(fgsm.getExpected().getStringRepresentation()).isEqualTo(">= 50.00%");
         assertThat(fgsm.getActual().getStringRepresentation()).isEqualTo("40.00%");

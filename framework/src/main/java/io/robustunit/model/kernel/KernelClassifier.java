@@ -8,6 +8,7 @@ import java.util.concurrent.RecursiveAction;
 
 import io.robustunit.model.DifferentiableClassifier;
 import io.robustunit.model.GradientStep;
+import io.robustunit.model.LogitLoss;
 
 /**
  * A {@link KernelGraph} as a classifier: probabilities are the softmax of its last node, and the loss gradient is
@@ -78,6 +79,23 @@ final class KernelClassifier implements DifferentiableClassifier {
         check(out, inputSize, from, count, "out");
         checkLabels(labels, from, count);
         run(from, count, (workspace, row) -> workspace.gradient(inputs, labels[row], row, out, step));
+    }
+
+    /** The exact pre-softmax values of the graph's last node. */
+    @Override
+    public void logits(float[] inputs, int from, int count, float[] logits) {
+        check(inputs, inputSize, from, count, "inputs");
+        check(logits, numClasses, from, count, "logits");
+        run(from, count, (workspace, row) -> workspace.logits(inputs, row, logits));
+    }
+
+    /** One forward and one backward pass per example, from {@code loss}'s gradient at the logits. */
+    @Override
+    public void logitGradient(float[] inputs, int from, int count, LogitLoss loss, float[] logits, float[] gradient) {
+        check(inputs, inputSize, from, count, "inputs");
+        check(logits, numClasses, from, count, "logits");
+        check(gradient, inputSize, from, count, "gradient");
+        run(from, count, (workspace, row) -> workspace.logitGradient(inputs, row, loss, logits, gradient));
     }
 
     private static void check(float[] array, int width, int from, int count, String name) {
@@ -194,6 +212,40 @@ final class KernelClassifier implements DifferentiableClassifier {
                 nodes[i].op().backward(inputs[i], activations[i + 1], gradients[i + 1], inputGradients[i], scratch[i]);
             }
             step.apply(x, row * inputSize, gradients[0], 0, out, inputSize);
+        }
+
+        void logits(float[] x, int row, float[] out) {
+            System.arraycopy(forward(x, row), 0, out, row * numClasses, numClasses);
+        }
+
+        /** Back-propagates {@code loss}'s gradient at the logits to the input. */
+        void logitGradient(float[] x, int row, LogitLoss loss, float[] logitsOut, float[] out) {
+            float[] logits = forward(x, row);
+            System.arraycopy(logits, 0, logitsOut, row * numClasses, numClasses);
+            for (float[] g : gradients) {
+                Arrays.fill(g, 0f);
+            }
+            float[] top = gradients[nodes.length];
+            loss.gradient(row, logitsOut, row * numClasses, top, 0, numClasses);
+            requireZeroSum(top, row);
+            for (int i = nodes.length - 1; i >= 0; i--) {
+                nodes[i].op().backward(inputs[i], activations[i + 1], gradients[i + 1], inputGradients[i], scratch[i]);
+            }
+            System.arraycopy(gradients[0], 0, out, row * inputSize, inputSize);
+        }
+
+        /** The contract of {@link LogitLoss}, checked here too so that a loss behaves alike on every classifier. */
+        private void requireZeroSum(float[] g, int row) {
+            double sum = 0;
+            double magnitude = 0;
+            for (int k = 0; k < numClasses; k++) {
+                sum += g[k];
+                magnitude += Math.abs(g[k]);
+            }
+            if (!(Math.abs(sum) <= 1e-4 * magnitude + 1e-6)) {
+                throw new IllegalArgumentException("the logit gradient of example " + row + " sums to " + sum
+                        + " but must sum to zero: " + Arrays.toString(Arrays.copyOf(g, numClasses)));
+            }
         }
 
         private void softmax(float[] z, int at) {

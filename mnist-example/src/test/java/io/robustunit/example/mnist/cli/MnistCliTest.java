@@ -55,6 +55,22 @@ class MnistCliTest {
     }
 
     @Test
+    void robustnessRunsTheAutoAttackEnsembleOnRequest() {
+        Run run = run("robustness", "--samples", "100", "--epsilons", "0,0.1", "--attack", "FGSM,AUTO");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("FGSM acc", "AUTO acc", "AUTO 95% CI", "AUTO s",
+                        "AUTO: APGD-CE, then APGD-T, then Square, each on what is still correct (FAB-T omitted), seed 42.")
+                .containsPattern("(?m)^0\\.1\\s+\\d+\\.\\d\\d%\\s+\\[.*\\]\\s+\\d+\\.\\d\\d%")
+                .containsPattern("FGSM \\d+ images/s, AUTO \\d+ images/s \\(attack generation only\\)");
+        Run twice = run("robustness", "--attack", "PGD,PGD");
+        assertThat(twice.exitCode()).isEqualTo(1);
+        assertThat(twice.err()).contains("error: --attack lists an attack twice: [PGD, PGD]");
+        Run unknown = run("robustness", "--attack", "DEEPFOOL");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Invalid value for option '--attack'");
+    }
+
+    @Test
     void trainWritesALoadableModel(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("tiny.zip");
         Run run = run("train", "--epochs", "1", "--train-samples", "500", "--batch-size", "32", "--output", model.toString());

@@ -3,9 +3,11 @@ package io.robustunit.example.mnist.docs;
 // tag::imports[]
 import io.robustunit.attack.Attack;
 import io.robustunit.attack.Attacks;
+import io.robustunit.attack.AutoProjectedGradientDescent.Loss;
 import io.robustunit.attack.Norm;
 import io.robustunit.attack.TargetRule;
 import io.robustunit.data.LabelledDataset;
+import io.robustunit.health.EvaluationHealth;
 import io.robustunit.metrics.EvaluationResult;
 import io.robustunit.metrics.RobustnessEvaluator;
 import io.robustunit.model.DifferentiableClassifier;
@@ -40,6 +42,40 @@ class AttackApiExamplesTest {
         assertThat(l2.name()).isEqualTo("FGM");
         assertThat(pgd.parameters()).containsEntry("steps", "40").containsEntry("randomStart", "seed 42");
         assertThat(bim.parameters()).containsEntry("stepSize", "0.01").containsEntry("randomStart", "no");
+    }
+
+    @Test
+    void buildingTheStrongAttacks() {
+        // tag::strong-attacks[]
+        Attack apgd    = Attacks.apgd(0.1).withSeed(42);               // APGD-CE: 100 iterations, no step size
+        Attack dlr     = Attacks.apgd(0.1).withLoss(Loss.DLR);         // APGD-DLR: logit ratio, scale-invariant
+        Attack apgdT   = Attacks.apgd(0.1).targetingTopClasses(9);     // APGD-T: targeted DLR, top 9 classes
+        Attack square  = Attacks.square(0.1).withQueries(5000);        // black box: probabilities only
+        Attack auto    = Attacks.auto(0.1).withSeed(42);               // APGD-CE → APGD-T → Square
+        Attack autoL2  = Attacks.auto(1.5, Norm.L2);                   // every attack also in L2
+        // end::strong-attacks[]
+        assertThat(apgd.parameters()).containsEntry("iterations", "100").containsEntry("seed", "42");
+        assertThat(dlr.name()).isEqualTo("APGD-DLR");
+        assertThat(apgdT.parameters()).containsEntry("targeted", "top 9 classes");
+        assertThat(square.parameters()).containsEntry("queries", "5000").containsEntry("pInit", "0.8");
+        assertThat(auto.parameters()).containsEntry("stages", "APGD-CE → APGD-T → Square");
+        assertThat(autoL2.displayName()).isEqualTo("AUTO ε=1.5 (L2)");
+    }
+
+    @Test
+    void checkingAnEvaluationsHealth() throws IOException {
+        MultiLayerNetwork network = ReferenceMlp.load(ReferenceMlp.SHIPPED_HARDENED_MODEL);
+        LabelledDataset test = io.robustunit.example.mnist.MnistData.test().slice(0, 300);
+        // tag::health[]
+        DifferentiableClassifier model = Dl4jClassifiers.of(network);
+        EvaluationResult r = RobustnessEvaluator.of(model).evaluate(test, Attacks.fgsm(0.1));
+        EvaluationHealth health = EvaluationHealth.check(model, test, r, 42);
+        health.isHealthy();                      // true: no check warns
+        health.warnings();                       // the checks that warn, with the numbers they compared
+        System.out.print(health.describe("  "));
+        // end::health[]
+        assertThat(health.isHealthy()).isTrue();
+        assertThat(health.checks()).hasSize(8);
     }
 
     @Test
