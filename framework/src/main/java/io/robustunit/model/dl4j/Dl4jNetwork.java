@@ -67,6 +67,12 @@ final class Dl4jNetwork implements TrainableNetwork {
                 ? InputShapes.resolve(network.getLayerWiseConfigurations(), OptionalInt.of(batches.featureCount()))
                 : InputShapes.resolve(((ComputationGraph) model).getConfiguration(),
                 OptionalInt.of(batches.featureCount()));
+        if (model instanceof MultiLayerNetwork network) {
+            DenseFit fit = DenseFit.of(network);
+            if (fit != null) {
+                return fit.fitEpoch(batches);
+            }
+        }
         MinibatchIterator iterator = new MinibatchIterator(batches, shape.ndShape(), sparseLabels(), false);
         LossListener losses = new LossListener();
         model.addListeners(losses);
