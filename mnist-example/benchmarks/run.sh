@@ -40,23 +40,23 @@ java_side() {
         --passes "$passes" "$@")
 }
 
-# model, attack, batch sizes
+# model, attack, batch sizes[, images per pass where the default (MLP 10,000, LeNet 2,000, ResNet-20 500) is too few]
 measurements=(
     "mlp fgsm 1,100,1000,10000"
     "lenet fgsm 1,100,1000"
-    "resnet20 fgsm 1,100,1000"
+    "resnet20 fgsm 1,100,1000 1000"
     "mlp pgd20 1000"
     "lenet pgd20 1000"
 )
 
 for round in $(seq 1 "$rounds"); do
     for m in "${measurements[@]}"; do
-        read -r model attack batches <<< "$m"
+        read -r model attack batches images <<< "$m"
         name="$model-$attack"
         echo "== round $round/$rounds: $name" >&2
-        torch_side --model "$model" --attack "$attack" --batch-sizes "$batches" \
+        torch_side --model "$model" --attack "$attack" --batch-sizes "$batches" ${images:+--images "$images"} \
             --json-out "$work/r$round-pytorch-$name.json"
-        java_side --model "$model" --attack "$attack" --batch-sizes "$batches" \
+        java_side --model "$model" --attack "$attack" --batch-sizes "$batches" ${images:+--images "$images"} \
             --json-out "$work/r$round-robustunit-$name.json"
     done
 done
