@@ -48,14 +48,15 @@ final class Steps {
     }
 
     /**
-     * Whether the range lies in {@code [+0, +∞)}, where a float's bits order like the float as a signed int, and every
-     * negative float (its sign bit set) orders below them all. Clipping then takes integer minima and maxima, which
+     * Whether the range lies in {@code [+0, +∞)}, which its lower bound decides (an {@link InputRange} has
+     * {@code lower < upper}). There a float's bits order like the float as a signed int, and every negative float (its
+     * sign bit set) orders below them all. Clipping then takes integer minima and maxima, which
      * HotSpot compiles without branches; {@code Math.min} and {@code Math.max} on floats branch on JDK 17 for their
      * NaN and −0 rules, and each clip of an image's background pixel mispredicts half the time (measured: 3.1 µs per
      * 784-pixel row against 0.9 µs).
      */
     static boolean nonNegative(InputRange range) {
-        return Float.floatToRawIntBits(range.lower()) >= 0 && range.upper() >= range.lower();
+        return Float.floatToRawIntBits(range.lower()) >= 0;
     }
 
     /**

@@ -24,7 +24,6 @@ import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.SgdUpdater;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import io.robustunit.data.Minibatch;
@@ -49,6 +48,7 @@ final class DenseFit {
     private final DenseBackprop backprop;
     private final DenseBackprop.Gradient gradient;
     private final List<Slot> slots = new ArrayList<>();
+    private final List<Block> blocks = new ArrayList<>();
     private final float[] flat;
     private final INDArray params;
     /** Whether the parameters are the whole of their buffer, which then takes the new values in one copy. */
@@ -74,8 +74,46 @@ final class DenseFit {
         }
     }
 
-    /** An updater block of DL4J: a range of the flat parameters sharing one updater and its state view. */
-    private record Block(int start, int end, GradientUpdater<?> updater, INDArray state) {
+    /**
+     * An updater block of DL4J: a range of the flat parameters sharing one updater and its state view, with the
+     * coefficients of the current step, worked out once per step for all its slots.
+     */
+    private static final class Block {
+        final int start;
+        final int end;
+        final GradientUpdater<?> updater;
+        final INDArray state;
+        float beta1;
+        float beta2;
+        float epsilon;
+        /** Adam's step size with the bias corrections folded in, or Sgd's learning rate. */
+        float step;
+
+        Block(UpdaterBlock block) {
+            this.start = block.getParamOffsetStart();
+            this.end = block.getParamOffsetEnd();
+            this.updater = block.getGradientUpdater();
+            this.state = block.getUpdaterView();
+        }
+
+        /** As libnd4j's adam updater, in float, and as DL4J's Sgd. */
+        void prepare(int iteration, int epoch) {
+            if (updater instanceof AdamUpdater adamUpdater) {
+                Adam adam = adamUpdater.getConfig();
+                beta1 = (float) adam.getBeta1();
+                beta2 = (float) adam.getBeta2();
+                epsilon = (float) adam.getEpsilon();
+                float lr = (float) adam.getLearningRate(iteration, epoch);
+                float beta1t = (float) Math.pow(beta1, iteration + 1);
+                float beta2t = (float) Math.pow(beta2, iteration + 1);
+                step = (float) (lr * Math.sqrt(1.0f - beta2t) / (1.0f - beta1t));
+                if (Float.isNaN(step) || Float.isInfinite(step) || step == 0f) {
+                    step = epsilon;
+                }
+            } else {
+                step = (float) ((SgdUpdater) updater).getConfig().getLearningRate(iteration, epoch);
+            }
+        }
     }
 
     private DenseFit(MultiLayerNetwork network, int[] widths, Activation[] hidden) {
@@ -87,10 +125,8 @@ final class DenseFit {
         this.direct = params.offset() == 0 && params.data().length() == params.length() && params.isVector()
                 && params.elementWiseStride() == 1 && params.data().pointer() instanceof org.bytedeco.javacpp.FloatPointer p
                 && p.position() == 0;
-        List<Block> blocks = new ArrayList<>();
         for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks()) {
-            blocks.add(new Block(block.getParamOffsetStart(), block.getParamOffsetEnd(), block.getGradientUpdater(),
-                    block.getUpdaterView()));
+            blocks.add(new Block(block));
         }
         int offset = 0;
         for (int l = 0; l < backprop.layers(); l++) {
@@ -110,7 +146,7 @@ final class DenseFit {
 
     private static Block blockOf(List<Block> blocks, int offset, int length) {
         for (Block block : blocks) {
-            if (block.start() <= offset && offset + length <= block.end()) {
+            if (block.start <= offset && offset + length <= block.end) {
                 return block;
             }
         }
@@ -261,13 +297,13 @@ final class DenseFit {
             System.arraycopy(values, slot.offset, slot.values, 0, slot.values.length);
         }
         backprop.columnsChanged();
-        for (Block block : blocksInUse()) {
-            if (block.updater() instanceof AdamUpdater) {
-                float[] state = block.state().dup('c').data().asFloat();
-                int half = block.end() - block.start();
+        for (Block block : blocks) {
+            if (block.updater instanceof AdamUpdater) {
+                float[] state = block.state.dup('c').data().asFloat();
+                int half = block.end - block.start;
                 for (Slot slot : slots) {
                     if (slot.block == block) {
-                        int at = slot.offset - block.start();
+                        int at = slot.offset - block.start;
                         System.arraycopy(state, at, slot.m, 0, slot.m.length);
                         System.arraycopy(state, half + at, slot.v, 0, slot.v.length);
                     }
@@ -276,37 +312,17 @@ final class DenseFit {
         }
     }
 
-    private List<Block> blocksInUse() {
-        List<Block> blocks = new ArrayList<>();
-        for (Slot slot : slots) {
-            if (blocks.stream().noneMatch(b -> b == slot.block)) {
-                blocks.add(slot.block);
-            }
-        }
-        return blocks;
-    }
-
     /** DL4J's step, {@code θ −= update(g)}, on every slot; then the new parameters go to the network. */
     private void update(int iteration, int epoch) {
+        for (Block block : blocks) {
+            block.prepare(iteration, epoch);
+        }
         for (Slot slot : slots) {
-            GradientUpdater<?> updater = slot.block.updater();
-            if (updater instanceof AdamUpdater adamUpdater) {
-                Adam adam = adamUpdater.getConfig();
-                // as libnd4j's adam updater, in float: the bias corrections folded into the step size
-                float beta1 = (float) adam.getBeta1();
-                float beta2 = (float) adam.getBeta2();
-                float epsilon = (float) adam.getEpsilon();
-                float lr = (float) adam.getLearningRate(iteration, epoch);
-                float beta1t = (float) Math.pow(beta1, iteration + 1);
-                float beta2t = (float) Math.pow(beta2, iteration + 1);
-                float step = (float) (lr * Math.sqrt(1.0f - beta2t) / (1.0f - beta1t));
-                if (Float.isNaN(step) || Float.isInfinite(step) || step == 0f) {
-                    step = epsilon;
-                }
-                adam(slot.values, slot.gradient, slot.m, slot.v, beta1, beta2, epsilon, step);
+            Block block = slot.block;
+            if (block.updater instanceof AdamUpdater) {
+                adam(slot.values, slot.gradient, slot.m, slot.v, block.beta1, block.beta2, block.epsilon, block.step);
             } else {
-                Sgd sgd = ((SgdUpdater) updater).getConfig();
-                sgd(slot.values, slot.gradient, (float) sgd.getLearningRate(iteration, epoch));
+                sgd(slot.values, slot.gradient, block.step);
             }
             System.arraycopy(slot.values, 0, flat, slot.offset, slot.values.length);
         }
@@ -340,18 +356,18 @@ final class DenseFit {
 
     /** Writes the updater state back into DL4J's view. */
     private void storeState() {
-        for (Block block : blocksInUse()) {
-            if (block.updater() instanceof AdamUpdater) {
-                int half = block.end() - block.start();
+        for (Block block : blocks) {
+            if (block.updater instanceof AdamUpdater) {
+                int half = block.end - block.start;
                 float[] state = new float[2 * half];
                 for (Slot slot : slots) {
                     if (slot.block == block) {
-                        int at = slot.offset - block.start();
+                        int at = slot.offset - block.start;
                         System.arraycopy(slot.m, 0, state, at, slot.m.length);
                         System.arraycopy(slot.v, 0, state, half + at, slot.v.length);
                     }
                 }
-                block.state().assign(Nd4j.createFromArray(state).reshape(block.state().shape()));
+                block.state.assign(Nd4j.createFromArray(state).reshape(block.state.shape()));
             }
         }
     }

@@ -187,6 +187,9 @@ public final class DenseBackprop {
         private float[][][] z = new float[layers + 1][0][];
         /** {@code delta[l][r]}: the loss gradient with respect to {@code z[l][r]}. */
         private float[][][] delta = new float[layers + 1][0][];
+        /** The rows whose delta is non-zero for one output, and those deltas. */
+        private int[] rowIndices = new int[0];
+        private float[] rowValues = new float[0];
         private final int[] indices;
         private final float[] values;
         private double loss;
@@ -209,14 +212,14 @@ public final class DenseBackprop {
                 z[l] = new float[rows][widths[l]];
                 delta[l] = new float[rows][widths[l]];
             }
+            rowIndices = new int[rows];
+            rowValues = new float[rows];
         }
 
         void rows(float[] x, int[] labels, int from, int to) {
             int d = widths[0];
             int n = to - from;
             ensureRows(n);
-            int[] rowIndices = new int[n];
-            float[] rowValues = new float[n];
             for (int r = 0; r < n; r++) {
                 System.arraycopy(x, (from + r) * d, a[0][r], 0, d);
                 forward(r);
