@@ -2,9 +2,6 @@ package io.robustunit.example.mnist.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -25,23 +22,8 @@ class KerasCliTest {
     private static final Pattern ROW = Pattern.compile("(?m)^(0\\.05|0)\\s+(\\S+%)\\s+(\\[\\S+%, \\S+%\\])\\s+(\\S+%)\\s+"
             + "(\\[\\S+%, \\S+%\\])");
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MnistCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static String resource(String name) throws Exception {
@@ -61,8 +43,8 @@ class KerasCliTest {
     @ValueSource(strings = {"/keras/mlp-keras2.h5", "/keras/mlp-keras3.h5", "/keras/mlp.keras"})
     void aKerasFileGivesTheTableOfTheSameWeightsLoadedFromNpy(String fixture) throws Exception {
         String[] common = {"robustness", "--samples", "500", "--epsilons", "0,0.05", "--pgd-steps", "5"};
-        Run keras = run(concat(common, "--model", resource(fixture)));
-        Run npy = run(concat(common, "--npy-weights", Path.of(resource("/peer/W1.npy")).getParent().toString()));
+        CliRun keras = run(concat(common, "--model", resource(fixture)));
+        CliRun npy = run(concat(common, "--npy-weights", Path.of(resource("/peer/W1.npy")).getParent().toString()));
         assertThat(keras.exitCode()).as(keras.err()).isZero();
         assertThat(npy.exitCode()).as(npy.err()).isZero();
         assertThat(keras.out()).contains(resource(fixture) + ", MultiLayerNetwork [784] -> 10 (RobustUnit kernels)");
@@ -71,19 +53,19 @@ class KerasCliTest {
 
     @Test
     void aFunctionalModelAndAChannelsLastCnnRunFromTheirKerasFiles() throws Exception {
-        Run graph = run("robustness", "--model", resource("/keras/branch.keras"), "--samples", "200", "--epsilons",
+        CliRun graph = run("robustness", "--model", resource("/keras/branch.keras"), "--samples", "200", "--epsilons",
                 "0,0.05", "--pgd-steps", "3");
         assertThat(graph.exitCode()).as(graph.err()).isZero();
         assertThat(graph.out()).contains("ComputationGraph [784] -> 10 (RobustUnit kernels)");
         assertThat(rows(graph.out())).hasSize(2);
-        Run cnn = run("evaluate", "--model", resource("/keras/cnn-keras2.h5"));
+        CliRun cnn = run("evaluate", "--model", resource("/keras/cnn-keras2.h5"));
         assertThat(cnn.exitCode()).as(cnn.err()).isZero();
         assertThat(cnn.out()).containsPattern("accuracy 9\\d\\.\\d\\d% \\(\\d+/10000\\)");
     }
 
     @Test
     void aRefusedKerasFileIsAnErrorNamingTheLayer() throws Exception {
-        Run lambda = run("evaluate", "--model", resource("/keras/lambda-keras2.h5"));
+        CliRun lambda = run("evaluate", "--model", resource("/keras/lambda-keras2.h5"));
         assertThat(lambda.exitCode()).isEqualTo(1);
         assertThat(lambda.err()).contains("error: model file " + resource("/keras/lambda-keras2.h5") + ": layer "
                 + "'lambda' (Lambda) holds Python code");

@@ -2,9 +2,6 @@ package io.robustunit.example.mnist.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,28 +13,13 @@ import io.robustunit.example.mnist.ReferenceMlp;
 /** Runs the CLI in-process, as {@code robustunit-mnist} would, and checks its output and exit codes. */
 class MnistCliTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MnistCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void evaluatePrintsAccuracyPerClassAndConfusionMatrix() {
-        Run run = run("evaluate");
+        CliRun run = run("evaluate");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("shipped model /models/mnist-mlp.zip on MNIST test (10000 examples)")
                 .containsPattern("accuracy 9\\d\\.\\d\\d% \\(\\d+/10000\\)")
@@ -47,7 +29,7 @@ class MnistCliTest {
 
     @Test
     void robustnessPrintsTheEpsilonTable() {
-        Run run = run("robustness", "--samples", "300", "--epsilons", "0,0.1", "--pgd-steps", "3", "--example", "0");
+        CliRun run = run("robustness", "--samples", "300", "--epsilons", "0,0.1", "--pgd-steps", "3", "--example", "0");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("ε", "FGSM acc", "PGD acc", "MNIST test: 300 examples")
                 .containsPattern("(?m)^0\\.1\\s+\\d+\\.\\d\\d%")
@@ -56,16 +38,16 @@ class MnistCliTest {
 
     @Test
     void robustnessRunsTheAutoAttackEnsembleOnRequest() {
-        Run run = run("robustness", "--samples", "100", "--epsilons", "0,0.1", "--attack", "FGSM,AUTO");
+        CliRun run = run("robustness", "--samples", "100", "--epsilons", "0,0.1", "--attack", "FGSM,AUTO");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("FGSM acc", "AUTO acc", "AUTO 95% CI", "AUTO s",
                         "AUTO: APGD-CE, then APGD-T, then Square, each on what is still correct (FAB-T omitted), seed 42.")
                 .containsPattern("(?m)^0\\.1\\s+\\d+\\.\\d\\d%\\s+\\[.*\\]\\s+\\d+\\.\\d\\d%")
                 .containsPattern("FGSM \\d+ images/s, AUTO \\d+ images/s \\(attack generation only\\)");
-        Run twice = run("robustness", "--attack", "PGD,PGD");
+        CliRun twice = run("robustness", "--attack", "PGD,PGD");
         assertThat(twice.exitCode()).isEqualTo(1);
         assertThat(twice.err()).contains("error: --attack lists an attack twice: [PGD, PGD]");
-        Run unknown = run("robustness", "--attack", "DEEPFOOL");
+        CliRun unknown = run("robustness", "--attack", "DEEPFOOL");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("Invalid value for option '--attack'");
     }
@@ -73,7 +55,7 @@ class MnistCliTest {
     @Test
     void trainWritesALoadableModel(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("tiny.zip");
-        Run run = run("train", "--epochs", "1", "--train-samples", "500", "--batch-size", "32", "--output", model.toString());
+        CliRun run = run("train", "--epochs", "1", "--train-samples", "500", "--batch-size", "32", "--output", model.toString());
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).containsPattern("epoch  1/1  loss \\d\\.\\d{4}  train \\d+\\.\\d\\d%  test \\d+\\.\\d\\d%")
                 .contains("wrote " + model);
@@ -85,16 +67,16 @@ class MnistCliTest {
 
     @Test
     void badInputGivesAClearErrorAndExitCode(@TempDir Path dir) {
-        Run usage = run("robustness", "--epsilons", "abc");
+        CliRun usage = run("robustness", "--epsilons", "abc");
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(usage.err()).contains("Invalid value for option '--epsilons'");
 
-        Run badEps = run("robustness", "--epsilons", "1.5");
+        CliRun badEps = run("robustness", "--epsilons", "1.5");
         assertThat(badEps.exitCode()).isEqualTo(1);
         assertThat(badEps.err()).contains("error: FGSM epsilon must be finite and in (0, 1.0]").contains("but was 1.5");
 
         Path missing = dir.resolve("none.zip");
-        Run noModel = run("evaluate", "--model", missing.toString());
+        CliRun noModel = run("evaluate", "--model", missing.toString());
         assertThat(noModel.exitCode()).isEqualTo(1);
         assertThat(noModel.err()).contains("error: model file " + missing + " does not exist");
     }
@@ -110,7 +92,7 @@ class MnistCliTest {
         assertThat(run("train", "--train-samples", "-1").err())
                 .contains("error: --train-samples must be at least 0 (0 means all) but was -1");
         assertThat(run("harden", "--held-out", "-1").err()).contains("error: --held-out must be in [1, 10000] but was -1");
-        Run tooMany = run("harden", "--held-out", "999999");
+        CliRun tooMany = run("harden", "--held-out", "999999");
         assertThat(tooMany.exitCode()).isEqualTo(1);
         assertThat(tooMany.err()).contains("error: --held-out must be in [1, 10000] but was 999999");
         assertThat(tooMany.out()).doesNotContain("epoch");
@@ -121,7 +103,7 @@ class MnistCliTest {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         Path under = file.resolve("model.zip");
         for (String command : new String[] {"train", "harden"}) {
-            Run run = run(command, "--output", under.toString());
+            CliRun run = run(command, "--output", under.toString());
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).contains("error: --output " + under + " cannot be created: " + file
                     + " is a regular file, not a directory");
