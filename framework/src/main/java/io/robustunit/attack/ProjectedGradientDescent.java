@@ -186,7 +186,7 @@ public final class ProjectedGradientDescent extends GradientAttack {
                 double[] direction = new double[d];
                 double length = 0;
                 for (int i = 0; i < d; i++) {
-                    direction[i] = gaussian(random);
+                    direction[i] = RandomStreams.gaussian(random);
                     length += direction[i] * direction[i];
                 }
                 double radius = eps * Math.pow(random.nextDouble(), 1.0 / d) / Math.sqrt(length);
@@ -202,11 +202,5 @@ public final class ProjectedGradientDescent extends GradientAttack {
                 Steps.projectL2(clean, adversarial, eps, r * d, d, range);
             }
         }
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        double u1 = 1.0 - random.nextDouble();
-        double u2 = random.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 }
