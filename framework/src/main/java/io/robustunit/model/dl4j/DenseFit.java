@@ -122,7 +122,8 @@ final class DenseFit {
         this.gradient = backprop.newGradient();
         this.params = network.params();
         this.flat = new float[(int) params.length()];
-        this.direct = params.offset() == 0 && params.data().length() == params.length() && params.isVector()
+        // the host memory is the array only on ND4J's CPU backend; elsewhere (CUDA) go through ND4J
+        this.direct = Nd4j.getEnvironment().isCPU() && params.offset() == 0 && params.data().length() == params.length() && params.isVector()
                 && params.elementWiseStride() == 1 && params.data().pointer() instanceof org.bytedeco.javacpp.FloatPointer p
                 && p.position() == 0;
         for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks()) {

@@ -33,6 +33,9 @@ final class Hdf5File implements AutoCloseable {
     /** The most elements one dataset may have: 268 million, 1 GiB of float32. */
     static final long MAX_ELEMENTS = 1L << 28;
 
+    /** The most a compressed dataset may expand: deflate's limit, 1032 to 1. */
+    static final long MAX_EXPANSION = 1032;
+
     /** The most entries a group, or strings an attribute, may have. */
     static final int MAX_ENTRIES = 1 << 20;
 
@@ -295,6 +298,13 @@ final class Hdf5File implements AutoCloseable {
             if (filters == 0 && stored < bytes) {
                 throw malformed(path, "holds " + stored + " bytes but its shape declares " + bytes
                         + "; the file is truncated or corrupt");
+            }
+            // compressed data: unwritten chunks (which HDF5 would fill in) or a deflate bomb could make a few bytes
+            // of file declare gigabytes; deflate cannot expand data more than 1032-fold, so neither can a real file
+            if (filters > 0 && bytes > 0 && (stored <= 0 || bytes / stored > MAX_EXPANSION)) {
+                throw malformed(path, "holds " + stored + " compressed bytes but its shape declares " + bytes
+                        + ", more than the " + MAX_EXPANSION + "-fold expansion deflate allows; the file is corrupt or "
+                        + "crafted");
             }
         } finally {
             H5Pclose(plist);

@@ -101,6 +101,20 @@ final class KerasFixtures {
         H5Sclose(space);
     }
 
+    /** Like {@link #hollowDataset}, but chunked and deflate-compressed, with no chunk written: HDF5 fills it in. */
+    static void hollowCompressedDataset(long file, String path, long... shape) {
+        check(H5Ldelete(file, path, H5P_DEFAULT), "delete " + path);
+        long space = H5Screate_simple(shape.length, shape, null);
+        long plist = H5Pcreate(H5P_CLS_DATASET_CREATE_ID_g());
+        check(H5Pset_chunk(plist, shape.length, shape), "chunk " + path);
+        check(H5Pset_deflate(plist, 6), "compress " + path);
+        long dataset = H5Dcreate2(file, path, H5T_IEEE_F32LE_g(), space, H5P_DEFAULT, plist, H5P_DEFAULT);
+        check(dataset, "create " + path);
+        H5Dclose(dataset);
+        H5Pclose(plist);
+        H5Sclose(space);
+    }
+
     static void check(long result, String what) {
         if (result < 0) {
             throw new IllegalStateException("HDF5 could not " + what);

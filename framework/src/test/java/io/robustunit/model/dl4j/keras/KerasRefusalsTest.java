@@ -219,6 +219,16 @@ class KerasRefusalsTest {
                 + "truncated or corrupt");
     }
 
+    /** Compressed, unwritten chunks would be filled in by HDF5: a few kilobytes of file declaring any size. */
+    @Test
+    void aCompressedDatasetWhoseDataTheFileDoesNotHoldIsRefused() throws IOException {
+        Path file = KerasFixtures.hdf5(dir, "mlp-keras2.h5", h5 -> KerasFixtures.hollowCompressedDataset(h5,
+                "model_weights/dense/dense/kernel:0", 784, 128));
+        assertThatThrownBy(() -> Dl4jModels.load(file)).hasMessage("model file " + file + ": the HDF5 object "
+                + "model_weights/dense/dense/kernel:0 holds 0 compressed bytes but its shape declares 401408, more "
+                + "than the 1032-fold expansion deflate allows; the file is corrupt or crafted");
+    }
+
     @Test
     void anExternalLinkIsNeverFollowed() throws IOException {
         Path secret = Files.writeString(dir.resolve("secret.h5"), "not for the model");
