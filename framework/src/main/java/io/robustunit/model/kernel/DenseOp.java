@@ -105,6 +105,37 @@ final class DenseOp extends Op {
         return inputs;
     }
 
+    int outputs() {
+        return outputs;
+    }
+
+    Activation activation() {
+        return activation;
+    }
+
+    /** @return the bias, which the caller must not modify */
+    float[] bias() {
+        return bias;
+    }
+
+    /** @return the weights {@code [inputs][outputs]} in one row-major array */
+    float[] weightsRowMajor() {
+        float[] w = new float[inputs * outputs];
+        if (rows != null) {
+            for (int i = 0; i < inputs; i++) {
+                System.arraycopy(rows[i], 0, w, i * outputs, outputs);
+            }
+            return w;
+        }
+        for (int j = 0; j < outputs; j++) {
+            float[] column = columns[j];
+            for (int i = 0; i < inputs; i++) {
+                w[i * outputs + j] = column[i];
+            }
+        }
+        return w;
+    }
+
     @Override
     Object newScratch() {
         return new Scratch(outputs, Math.max(inputs, outputs), activation.usesInput());

@@ -3,6 +3,7 @@ package io.robustunit.model.kernel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
@@ -13,8 +14,11 @@ import io.robustunit.model.LogitLoss;
 /**
  * A {@link KernelGraph} as a classifier: probabilities are the softmax of its last node, and the loss gradient is
  * {@code softmax − onehot} back-propagated through every op. Each example is computed on its own, so results do not
- * depend on the batch size or the number of threads; rows of a batch are split over the common fork-join pool. It is
- * immutable, hence thread-safe. Unlike DL4J's {@code LossMCXENT} it does not clip probabilities.
+ * depend on the batch size or the number of threads; rows of a batch are split over the common fork-join pool. The
+ * exception is a graph of dense layers only (an MLP): calls of {@value DenseStack#MIN_ROWS} rows or more go through
+ * {@link DenseStack}'s matrix products, whose rows do not depend on the batch size or the threads either, but may
+ * differ in their last bits from the per-example results of smaller calls. It is immutable, hence thread-safe.
+ * Unlike DL4J's {@code LossMCXENT} it does not clip probabilities.
  */
 final class KernelClassifier implements DifferentiableClassifier {
 
@@ -30,6 +34,11 @@ final class KernelClassifier implements DifferentiableClassifier {
     private final int numClasses;
     private final int parallelism;
     private final String description;
+    /** The graph as a {@link DenseStack}, made at the first call that uses it; {@code null} until then. */
+    private volatile DenseStack stack;
+    private final boolean stackable;
+    /** Workspaces of finished calls, for the next: never more than threads that ran at once. */
+    private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
 
     KernelClassifier(KernelGraph graph, int parallelism, String description) {
         this.graph = graph;
@@ -38,6 +47,7 @@ final class KernelClassifier implements DifferentiableClassifier {
         this.numClasses = graph.classes();
         this.parallelism = Math.max(1, parallelism);
         this.description = description;
+        this.stackable = DenseStack.applies(graph.nodes());
     }
 
     @Override
@@ -64,6 +74,16 @@ final class KernelClassifier implements DifferentiableClassifier {
     public void probabilities(float[] inputs, int from, int count, float[] probabilities) {
         check(inputs, inputSize, from, count, "inputs");
         check(probabilities, numClasses, from, count, "probabilities");
+        if (batched(count)) {
+            runBlocks(from, count, (block, start, rows) -> {
+                block.forward(inputs, start, rows);
+                System.arraycopy(block.logits(), 0, probabilities, start * numClasses, rows * numClasses);
+                for (int r = 0; r < rows; r++) {
+                    softmax(probabilities, (start + r) * numClasses);
+                }
+            });
+            return;
+        }
         run(from, count, (workspace, row) -> workspace.probabilities(inputs, row, probabilities));
     }
 
@@ -78,6 +98,23 @@ final class KernelClassifier implements DifferentiableClassifier {
         check(inputs, inputSize, from, count, "inputs");
         check(out, inputSize, from, count, "out");
         checkLabels(labels, from, count);
+        if (batched(count)) {
+            runBlocks(from, count, (block, start, rows) -> {
+                block.forward(inputs, start, rows);
+                float[] top = block.logitGradient();
+                System.arraycopy(block.logits(), 0, top, 0, rows * numClasses);
+                for (int r = 0; r < rows; r++) {
+                    softmax(top, r * numClasses);
+                    top[r * numClasses + labels[start + r]] -= 1f;
+                }
+                block.backward(rows);
+                float[] g = block.inputGradient();
+                for (int r = 0; r < rows; r++) {
+                    step.apply(inputs, (start + r) * inputSize, g, r * inputSize, out, inputSize);
+                }
+            });
+            return;
+        }
         run(from, count, (workspace, row) -> workspace.gradient(inputs, labels[row], row, out, step));
     }
 
@@ -86,6 +123,13 @@ final class KernelClassifier implements DifferentiableClassifier {
     public void logits(float[] inputs, int from, int count, float[] logits) {
         check(inputs, inputSize, from, count, "inputs");
         check(logits, numClasses, from, count, "logits");
+        if (batched(count)) {
+            runBlocks(from, count, (block, start, rows) -> {
+                block.forward(inputs, start, rows);
+                System.arraycopy(block.logits(), 0, logits, start * numClasses, rows * numClasses);
+            });
+            return;
+        }
         run(from, count, (workspace, row) -> workspace.logits(inputs, row, logits));
     }
 
@@ -95,6 +139,21 @@ final class KernelClassifier implements DifferentiableClassifier {
         check(inputs, inputSize, from, count, "inputs");
         check(logits, numClasses, from, count, "logits");
         check(gradient, inputSize, from, count, "gradient");
+        if (batched(count)) {
+            runBlocks(from, count, (block, start, rows) -> {
+                block.forward(inputs, start, rows);
+                System.arraycopy(block.logits(), 0, logits, start * numClasses, rows * numClasses);
+                float[] top = block.logitGradient();
+                for (int r = 0; r < rows; r++) {
+                    int row = start + r;
+                    loss.gradient(row, logits, row * numClasses, top, r * numClasses, numClasses);
+                    requireZeroSum(top, r * numClasses, row);
+                }
+                block.backward(rows);
+                System.arraycopy(block.inputGradient(), 0, gradient, start * inputSize, rows * inputSize);
+            });
+            return;
+        }
         run(from, count, (workspace, row) -> workspace.logitGradient(inputs, row, loss, logits, gradient));
     }
 
@@ -142,10 +201,80 @@ final class KernelClassifier implements DifferentiableClassifier {
         ForkJoinTask.invokeAll(actions);
     }
 
+    private boolean batched(int count) {
+        return stackable && count >= DenseStack.MIN_ROWS;
+    }
+
+    private DenseStack stack() {
+        DenseStack s = stack;
+        if (s == null) {
+            synchronized (this) {
+                s = stack;
+                if (s == null) {
+                    s = DenseStack.of(graph.nodes());
+                    stack = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Runs {@code task} on the blocks of {@value DenseStack#BLOCK} rows from {@code from}, contiguous runs of blocks
+     * split over the fork-join pool; on this thread alone unless OpenBLAS is known to run one thread per product, so
+     * that its own threads and the pool's do not compete for the cores.
+     */
+    private void runBlocks(int from, int count, BlockTask task) {
+        int blocks = (count + DenseStack.BLOCK - 1) / DenseStack.BLOCK;
+        int tasks = Blas.threads() == 1 ? Math.min(parallelism, blocks) : 1;
+        if (tasks <= 1) {
+            runBlockRange(from, count, 0, blocks, task);
+            return;
+        }
+        List<RecursiveAction> actions = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            int first = (int) ((long) blocks * t / tasks);
+            int end = (int) ((long) blocks * (t + 1) / tasks);
+            actions.add(new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    runBlockRange(from, count, first, end, task);
+                }
+            });
+        }
+        ForkJoinTask.invokeAll(actions);
+    }
+
+    private void runBlockRange(int from, int count, int first, int end, BlockTask task) {
+        DenseStack stack = stack();
+        DenseStack.Block block = stack.acquire();
+        try {
+            for (int b = first; b < end; b++) {
+                int start = from + b * DenseStack.BLOCK;
+                task.run(block, start, Math.min(DenseStack.BLOCK, from + count - start));
+            }
+        } finally {
+            stack.release(block);
+        }
+    }
+
+    @FunctionalInterface
+    private interface BlockTask {
+        /** Computes rows {@code [start, start + rows)} in {@code block}. */
+        void run(DenseStack.Block block, int start, int rows);
+    }
+
     private void runRows(int from, int count, RowTask task) {
-        Workspace workspace = new Workspace();
-        for (int row = from; row < from + count; row++) {
-            task.run(workspace, row);
+        Workspace workspace = workspaces.poll();
+        if (workspace == null) {
+            workspace = new Workspace();
+        }
+        try {
+            for (int row = from; row < from + count; row++) {
+                task.run(workspace, row);
+            }
+        } finally {
+            workspaces.offer(workspace);
         }
     }
 
@@ -227,41 +356,41 @@ final class KernelClassifier implements DifferentiableClassifier {
             }
             float[] top = gradients[nodes.length];
             loss.gradient(row, logitsOut, row * numClasses, top, 0, numClasses);
-            requireZeroSum(top, row);
+            requireZeroSum(top, 0, row);
             for (int i = nodes.length - 1; i >= 0; i--) {
                 nodes[i].op().backward(inputs[i], activations[i + 1], gradients[i + 1], inputGradients[i], scratch[i]);
             }
             System.arraycopy(gradients[0], 0, out, row * inputSize, inputSize);
         }
+    }
 
-        /** The contract of {@link LogitLoss}, checked here too so that a loss behaves alike on every classifier. */
-        private void requireZeroSum(float[] g, int row) {
-            double sum = 0;
-            double magnitude = 0;
-            for (int k = 0; k < numClasses; k++) {
-                sum += g[k];
-                magnitude += Math.abs(g[k]);
-            }
-            if (!(Math.abs(sum) <= 1e-4 * magnitude + 1e-6)) {
-                throw new IllegalArgumentException("the logit gradient of example " + row + " sums to " + sum
-                        + " but must sum to zero: " + Arrays.toString(Arrays.copyOf(g, numClasses)));
-            }
+    /** The contract of {@link LogitLoss}, checked here too so that a loss behaves alike on every classifier. */
+    private void requireZeroSum(float[] g, int at, int row) {
+        double sum = 0;
+        double magnitude = 0;
+        for (int k = 0; k < numClasses; k++) {
+            sum += g[at + k];
+            magnitude += Math.abs(g[at + k]);
         }
+        if (!(Math.abs(sum) <= 1e-4 * magnitude + 1e-6)) {
+            throw new IllegalArgumentException("the logit gradient of example " + row + " sums to " + sum
+                    + " but must sum to zero: " + Arrays.toString(Arrays.copyOfRange(g, at, at + numClasses)));
+        }
+    }
 
-        private void softmax(float[] z, int at) {
-            float max = z[at];
-            for (int k = 1; k < numClasses; k++) {
-                max = Math.max(max, z[at + k]);
-            }
-            float sum = 0f;
-            for (int k = 0; k < numClasses; k++) {
-                z[at + k] = (float) Math.exp(z[at + k] - max);
-                sum += z[at + k];
-            }
-            float inverse = 1f / sum;
-            for (int k = 0; k < numClasses; k++) {
-                z[at + k] *= inverse;
-            }
+    private void softmax(float[] z, int at) {
+        float max = z[at];
+        for (int k = 1; k < numClasses; k++) {
+            max = Math.max(max, z[at + k]);
+        }
+        float sum = 0f;
+        for (int k = 0; k < numClasses; k++) {
+            z[at + k] = (float) Math.exp(z[at + k] - max);
+            sum += z[at + k];
+        }
+        float inverse = 1f / sum;
+        for (int k = 0; k < numClasses; k++) {
+            z[at + k] *= inverse;
         }
     }
 

@@ -79,7 +79,8 @@ class KernelClassifierTest {
     }
 
     @Test
-    void rowsAreIndependentOfBatchingAndThreads() {
+    void batchedRowsAgreeWithRowsComputedOneByOne() {
+        // from 65 rows on, an MLP's rows go through OpenBLAS products, one by one through the per-example kernels
         MultiLayerNetwork net = TestNets.mlp(D, H, C, Activation.RELU, 1.0, DataType.FLOAT, 4);
         DifferentiableClassifier kernel = Dl4jClassifiers.of(net);
         int rows = 200;
@@ -93,7 +94,9 @@ class KernelClassifierTest {
             kernel.lossGradient(x, y, r, 1, oneByOne);
         }
 
-        assertThat(whole).isEqualTo(oneByOne);
+        for (int i = 0; i < whole.length; i++) {
+            assertThat(whole[i]).as("gradient %d", i).isCloseTo(oneByOne[i], within(1e-6f));
+        }
     }
 
     @Test
@@ -158,9 +161,11 @@ class KernelClassifierTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 64, 500})
-    void resultsAreBitIdenticalWhateverTheBatchSize(int batchSize) {
-        // the kernel computes each example on its own, so batching and threads cannot change a single bit
+    @org.junit.jupiter.params.provider.CsvSource({"1, 1e-5", "7, 1e-5", "64, 1e-5", "200, 0", "500, 0"})
+    void resultsDoNotDependOnTheBatchSize(int batchSize, float tolerance) {
+        // an MLP's calls of more than 64 rows go through OpenBLAS in fixed blocks, so their bits cannot change with
+        // the batch size; smaller calls (a small batch, or its rows still to attack) go through the per-example
+        // kernels, which may round differently
         MultiLayerNetwork net = TestNets.mlp(D, H, C, Activation.RELU, 1.0, DataType.FLOAT, 21);
         DifferentiableClassifier kernel = Dl4jClassifiers.of(net);
         io.robustunit.data.LabelledDataset data = io.robustunit.data.LabelledDataset.of("random",
@@ -171,6 +176,12 @@ class KernelClassifierTest {
                 .adversarialExamples();
         float[] batched = io.robustunit.metrics.RobustnessEvaluator.of(kernel).batchSize(batchSize).evaluate(data, pgd)
                 .adversarialExamples();
-        assertThat(batched).containsExactly(reference);
+        if (tolerance == 0) {
+            assertThat(batched).containsExactly(reference);
+        } else {
+            for (int i = 0; i < batched.length; i++) {
+                assertThat(batched[i]).as("feature %d", i).isCloseTo(reference[i], within(tolerance));
+            }
+        }
     }
 }
