@@ -9,6 +9,7 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
 import org.apiguardian.api.API;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The parameter gradient of a stack of dense layers that ends in softmax cross-entropy: what a weight update needs,
@@ -18,7 +19,10 @@ import org.apiguardian.api.API;
  * {@link #columnsChanged()}. Like the attack kernels it skips zero inputs in the forward pass, and visits only the
  * non-zero deltas in the backward pass. A minibatch is split into up to four parts, whatever the number of cores, each
  * with its own gradient, run on the common fork-join pool and summed in order at the end, so that the result is the
- * same on every machine. Not thread-safe: one caller at a time.
+ * same on every machine. Where OpenBLAS is available and runs one thread per product, each part is instead three
+ * {@code sgemm} products per layer (forward, weight gradient, backward), in up to two parts of at least
+ * {@value #MIN_ROWS_PER_PRODUCT_PART} rows: the result then still does not depend on the number of cores, but it is
+ * OpenBLAS's rounding, which depends on the CPU's kernels. Not thread-safe: one caller at a time.
  */
 @API(status = INTERNAL, since = "0.3")
 public final class DenseBackprop {
@@ -28,6 +32,10 @@ public final class DenseBackprop {
 
     /** The number of parts a minibatch is split into, each summed on its own and then in order. */
     private static final int CHUNKS = 4;
+
+    /** With OpenBLAS: the most parts a minibatch is split into, and the fewest rows per part. */
+    private static final int PRODUCT_CHUNKS = 2;
+    private static final int MIN_ROWS_PER_PRODUCT_PART = 64;
 
     /** DL4J's softmax cross-entropy clips probabilities to {@code [ε, 1 − ε]} before the log and the gradient. */
     private static final float SOFTMAX_CLIP = 1e-10f;
@@ -40,6 +48,9 @@ public final class DenseBackprop {
     private final float[][][] rows;
     private final float[][] biases;
     private final Task[] tasks;
+    /** Each layer's weights {@code [inputs][outputs]} in native memory, for OpenBLAS; {@code null} without it. */
+    private final FloatPointer[] nativeWeights;
+    private final float[][] flatWeights;
 
     /**
      * @param widths the width of the input and of each layer's output; the last is the number of classes
@@ -47,6 +58,14 @@ public final class DenseBackprop {
      * @param parallelism the number of threads a minibatch may be split over
      */
     public DenseBackprop(int[] widths, Activation[] hidden, int parallelism) {
+        this(widths, hidden, parallelism, Blas.available() && Blas.threads() == 1);
+    }
+
+    /** @param products whether the passes are OpenBLAS products, which must then be available */
+    DenseBackprop(int[] widths, Activation[] hidden, int parallelism, boolean products) {
+        if (products && !Blas.available()) {
+            throw new IllegalStateException("OpenBLAS is not available");
+        }
         if (widths.length < 2 || hidden.length != widths.length - 2) {
             throw new IllegalArgumentException("expected one activation per hidden layer: " + widths.length
                     + " widths, " + hidden.length + " activations");
@@ -64,6 +83,15 @@ public final class DenseBackprop {
             biases[l] = new float[widths[l + 1]];
         }
         this.tasks = new Task[CHUNKS];
+        this.nativeWeights = products ? new FloatPointer[layers] : null;
+        this.flatWeights = products ? new float[layers][] : null;
+        if (products) {
+            for (int l = 0; l < layers; l++) {
+                flatWeights[l] = new float[widths[l] * widths[l + 1]];
+                nativeWeights[l] = new FloatPointer(flatWeights[l].length);
+                nativeWeights[l].zero();
+            }
+        }
     }
 
     /** @return the number of inputs per example */
@@ -105,6 +133,12 @@ public final class DenseBackprop {
                     row[j] = c[j][i];
                 }
             }
+            if (nativeWeights != null) {
+                for (int i = 0; i < inputs; i++) {
+                    System.arraycopy(r[i], 0, flatWeights[l], i * outputs, outputs);
+                }
+                nativeWeights[l].position(0).put(flatWeights[l], 0, flatWeights[l].length);
+            }
         }
     }
 
@@ -137,7 +171,8 @@ public final class DenseBackprop {
         }
         // a fixed split, whatever the number of cores, so that the sums, and so the trained weights, are the same
         // on every machine
-        int split = Math.max(1, Math.min(CHUNKS, count / MIN_ROWS_PER_TASK));
+        int split = nativeWeights != null ? Math.max(1, Math.min(PRODUCT_CHUNKS, count / MIN_ROWS_PER_PRODUCT_PART))
+                : Math.max(1, Math.min(CHUNKS, count / MIN_ROWS_PER_TASK));
         for (int t = 0; t < split; t++) {
             if (tasks[t] == null) {
                 tasks[t] = new Task();
@@ -217,6 +252,10 @@ public final class DenseBackprop {
         }
 
         void rows(float[] x, int[] labels, int from, int to) {
+            if (nativeWeights != null) {
+                products(x, labels, from, to);
+                return;
+            }
             int d = widths[0];
             int n = to - from;
             ensureRows(n);
@@ -241,6 +280,116 @@ public final class DenseBackprop {
                     }
                     gradientBias[j] += sum;
                     VectorMath.sparseCombination(a[l], rowIndices, rowValues, count, gradientColumns[j]);
+                }
+            }
+        }
+
+        /** Native buffers for {@link #products}: each layer's input, and one for deltas and one for results. */
+        private FloatPointer[] nativeInputs;
+        private FloatPointer nativeDeltas;
+        private FloatPointer nativeResult;
+        /** Row after row: each layer's pre-activations {@code zf[l + 1]} and activations {@code af[l + 1]}. */
+        private float[][] zf;
+        private float[][] af;
+        private float[] deltaRows;
+        private float[] result;
+        private int productRows;
+
+        private void ensureProductRows(int n) {
+            if (productRows >= n) {
+                return;
+            }
+            int widest = 0;
+            for (int w : widths) {
+                widest = Math.max(widest, w);
+            }
+            nativeInputs = new FloatPointer[layers];
+            zf = new float[layers + 1][];
+            af = new float[layers + 1][];
+            for (int l = 0; l < layers; l++) {
+                nativeInputs[l] = new FloatPointer((long) n * widths[l]);
+                zf[l + 1] = new float[n * widths[l + 1]];
+                af[l + 1] = new float[n * widths[l + 1]];
+            }
+            int largest = 0;
+            for (int l = 0; l < layers; l++) {
+                largest = Math.max(largest, widths[l] * widths[l + 1]);
+            }
+            nativeDeltas = new FloatPointer((long) n * widest);
+            nativeResult = new FloatPointer(Math.max((long) n * widest, largest));
+            deltaRows = new float[n * widest];
+            result = new float[Math.max(n * widest, largest)];
+            productRows = n;
+        }
+
+        /**
+         * {@link #rows} through OpenBLAS: per layer {@code Z = A·W + b} forward, then back from the softmax's
+         * gradient {@code G}, the weight gradient {@code Gᵀ·A} (laid out by output, as the columns are), the bias
+         * gradient {@code Σ G}, and {@code G·Wᵀ} times the activation's derivative for the layer below.
+         */
+        private void products(float[] x, int[] labels, int from, int to) {
+            int n = to - from;
+            ensureProductRows(n);
+            int d = widths[0];
+            nativeInputs[0].position(0).put(x, from * d, n * d);
+            for (int l = 0; l < layers; l++) {
+                int in = widths[l];
+                int out = widths[l + 1];
+                Blas.multiply(nativeInputs[l], nativeWeights[l], false, nativeResult, n, out, in);
+                float[] zl = zf[l + 1];
+                nativeResult.position(0).get(zl, 0, n * out);
+                float[] b = biases[l];
+                for (int r = 0; r < n; r++) {
+                    for (int j = 0, at = r * out; j < out; j++) {
+                        zl[at + j] += b[j];
+                    }
+                }
+                if (l < layers - 1) {
+                    activations[l].apply(zl, af[l + 1], n * out);
+                    nativeInputs[l + 1].position(0).put(af[l + 1], 0, n * out);
+                }
+            }
+            int classes = widths[layers];
+            float[] g = deltaRows;
+            float[] logits = zf[layers];
+            for (int r = 0; r < n; r++) {
+                int at = r * classes;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int k = 0; k < classes; k++) {
+                    max = Math.max(max, logits[at + k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < classes; k++) {
+                    g[at + k] = (float) Math.exp(logits[at + k] - max);
+                    sum += g[at + k];
+                }
+                for (int k = 0; k < classes; k++) {
+                    g[at + k] = Math.min(Math.max((float) (g[at + k] / sum), SOFTMAX_CLIP), 1f - SOFTMAX_CLIP);
+                }
+                int label = labels[from + r];
+                loss += -Math.log(g[at + label]);
+                g[at + label] -= 1f;
+            }
+            for (int l = layers - 1; l >= 0; l--) {
+                int in = widths[l];
+                int out = widths[l + 1];
+                nativeDeltas.position(0).put(g, 0, n * out);
+                Blas.multiply(nativeDeltas, true, nativeInputs[l], false, nativeResult, out, in, n);
+                nativeResult.position(0).get(result, 0, out * in);
+                float[][] gradientColumns = gradient.columns[l];
+                for (int j = 0; j < out; j++) {
+                    System.arraycopy(result, j * in, gradientColumns[j], 0, in);
+                }
+                float[] gradientBias = gradient.biases[l];
+                for (int r = 0; r < n; r++) {
+                    for (int j = 0, at = r * out; j < out; j++) {
+                        gradientBias[j] += g[at + j];
+                    }
+                }
+                if (l > 0) {
+                    Blas.multiply(nativeDeltas, nativeWeights[l], true, nativeResult, n, in, out);
+                    nativeResult.position(0).get(g, 0, n * in);
+                    activations[l - 1].multiplyDerivative(zf[l], af[l], g, n * in);
                 }
             }
         }

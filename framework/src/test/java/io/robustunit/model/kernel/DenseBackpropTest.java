@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
 
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The parameter gradient of {@link DenseBackprop} against central finite differences of the mean cross-entropy,
@@ -16,9 +18,9 @@ class DenseBackpropTest {
 
     private static final int[] WIDTHS = {12, 9, 7, 4};
 
-    private static DenseBackprop network(long seed, int parallelism) {
+    private static DenseBackprop network(long seed, int parallelism, boolean products) {
         DenseBackprop net = new DenseBackprop(WIDTHS, new Activation[] {Activation.tanh(), Activation.sigmoid()},
-                parallelism);
+                parallelism, products);
         SplittableRandom random = new SplittableRandom(seed);
         for (int l = 0; l < net.layers(); l++) {
             for (float[] column : net.columns(l)) {
@@ -99,9 +101,11 @@ class DenseBackpropTest {
         return (lossUp - lossDown) / ((double) up - down);
     }
 
-    @Test
-    void theGradientIsTheFiniteDifferenceOfTheMeanLoss() {
-        DenseBackprop net = network(1, 2);
+    /** Both paths: the Java loops, and OpenBLAS products (nd4j-native is on the test class path). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theGradientIsTheFiniteDifferenceOfTheMeanLoss(boolean products) {
+        DenseBackprop net = network(1, 2, products);
         int count = 40;
         float[] x = inputs(count, 2);
         int[] labels = new SplittableRandom(3).ints(count, 0, WIDTHS[3]).toArray();
@@ -130,13 +134,14 @@ class DenseBackpropTest {
         assertThat(checked).isEqualTo(58);
     }
 
-    @Test
-    void theResultDoesNotDependOnTheNumberOfThreads() {
-        int count = 100;
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theResultDoesNotDependOnTheNumberOfThreads(boolean products) {
+        int count = 150;
         float[] x = inputs(count, 5);
         int[] labels = new SplittableRandom(6).ints(count, 0, WIDTHS[3]).toArray();
-        DenseBackprop one = network(4, 1);
-        DenseBackprop many = network(4, 8);
+        DenseBackprop one = network(4, 1, products);
+        DenseBackprop many = network(4, 8, products);
         DenseBackprop.Gradient a = one.newGradient();
         DenseBackprop.Gradient b = many.newGradient();
         assertThat(one.gradient(x, labels, count, a)).isEqualTo(many.gradient(x, labels, count, b));
@@ -150,7 +155,7 @@ class DenseBackpropTest {
 
     @Test
     void aLabelThatIsNotAClassIsRejectedBeforeAnyWork() {
-        DenseBackprop net = network(1, 1);
+        DenseBackprop net = network(1, 1, false);
         assertThatThrownBy(() -> net.gradient(inputs(2, 1), new int[] {0, 4}, 2, net.newGradient()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label 4 of example 1");
     }
