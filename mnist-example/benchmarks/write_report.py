@@ -91,7 +91,9 @@ lines = [
     "",
     f"- CPU: {cpu_model()}, {java_env['available_processors']} cores; Linux {platform.release()}",
     f"- RobustUnit: {java_env['java_version']}, its kernels on the common fork-join pool (both cores), "
-    f"`-Xmx1536m`; environment {java_vars}",
+    f"`-Xmx1536m`; environment {java_vars}. The kernels' matrix products (convolutions, MLP calls of more than 64",
+    "  rows, the MLP's training step) run on the OpenBLAS 0.3.19 that nd4j-native ships (JavaCPP), one thread per",
+    "  product; the rest is Java.",
     f"- PyTorch {torch_env['torch_version']} (Debian), {torch_env['torch_threads']} threads; environment {env_vars}",
     f"- PyTorch's BLAS, read from its `/proc/self/maps`: {blas}. `run.sh` unsets `OPENBLAS_CORETYPE` and",
     "  `OPENBLAS_L2_SIZE` for the PyTorch process (this environment sets them for old OpenBLAS builds, and they throttle",
@@ -136,8 +138,9 @@ lines = [
     "Seconds for one epoch of FGSM adversarial training (ε = 0.1, mixed loss 0.5·J(x) + 0.5·J(x_adv), batch 64,",
     "Adam 0.001, the 60,000 training images), adversarial generation included. RobustUnit generates each",
     "minibatch's adversarial rows with its kernels from the weights of that moment. The MLP's weight update is",
-    "RobustUnit's own (`DenseFit`, DL4J's step reproduced and checked against DL4J fed the same rows); LeNet's is",
-    "DL4J's `fit`, whose convolutions are the cost there.",
+    "RobustUnit's own (`DenseFit`, DL4J's step reproduced and checked against DL4J fed the same rows, its products",
+    "through OpenBLAS); LeNet's is DL4J's `fit`, whose convolutions are the cost there. Each side's figure is its",
+    "process's first epoch, the JVM's JIT warm-up included (later MLP epochs took about 2.5 s).",
     "",
     "| model | RobustUnit best | PyTorch best | RobustUnit median | PyTorch median | time ratio (median) | target |",
     "|---|---:|---:|---:|---:|---:|---|",
@@ -153,12 +156,12 @@ for model in ("mlp", "lenet"):
 lines += [
     "",
     "Where a target above is missed, this is what bounds it (see the kernel notes in",
-    "[development.md](development.md)): RobustUnit's kernels are plain Java that HotSpot's C2 compiler vectorizes on",
-    "JDK 17, at about 10–20 multiply-adds per ns per core on the loops it accepts, while PyTorch's dense and",
-    "convolution layers run OpenBLAS and oneDNN kernels written for AVX-512. The MLP kernel skips zero inputs and",
-    "inactive units, which wins at batch 1 and loses to a dense matrix product from batch 100 on; ResNet-20's",
-    "convolutions are dense. The Vector API of JDK 25 measured 1.5× C2's rate on the same loops, which is not enough",
-    "to close these gaps either.",
+    "[development.md](development.md)): from batch 100 on, the MLP does the same multiply-adds as PyTorch, through",
+    "the same kind of OpenBLAS `sgemm` (blocks of 64 rows, fixed so that a row's bits do not depend on its batch),",
+    "and spends about a third of its time in Java around the products (bias, activation, softmax, copies to and",
+    "from native memory, the sign step) and in the attacks' input range check; 1.3× would need fewer multiply-adds",
+    "than PyTorch, not faster ones. At batch 1 its per-example kernel skips zero inputs and inactive units. LeNet's",
+    "adversarial training is bound by DL4J's `fit`; RobustUnit has no convolution weight gradient of its own yet.",
 ]
 
 auto = json.loads((work / "auto.json").read_text())

@@ -39,21 +39,25 @@ class AttackInputsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0, 1, 3", "0.25, 0.75, 3", "-1, 1, 3", "0, 1, 20000", "0.25, 0.75, 20000"})
-    void rejectsExactlyWhatTheComparisonRejects(float lo, float hi, int rows) {
+    @CsvSource({"0, 1, 3, 2", "0.25, 0.75, 3, 1", "-1, 1, 3, 2", "0, 1, 20000, 19999", "0.25, 0.75, 20000, 19999",
+        "0, 1, 20000, 1", "0.25, 0.75, 20000, 2"})
+    void rejectsExactlyWhatTheComparisonRejects(float lo, float hi, int rows, int badRow) {
         InputRange range = InputRange.of(lo, hi);
         float[] x = new float[rows * D];
         Arrays.fill(x, (lo + hi) / 2);
         int[] y = new int[rows];
         float[] out = new float[x.length];
-        int at = x.length - D / 2 - 1;
+        // rows [1, rows) are checked; the bad value sits in the first or the last of the parts a large check is split in
+        int at = badRow * D + D / 2 - 1;
+        // row 0 is outside the rows checked: what it holds does not matter
+        x[3] = Float.NaN;
         for (float v : values()) {
             x[at] = v;
             if (lo <= v && v <= hi) {
-                assertThatCode(() -> AttackInputs.check("FGSM", MODEL, x, y, 0, rows, out, range))
+                assertThatCode(() -> AttackInputs.check("FGSM", MODEL, x, y, 1, rows - 1, out, range))
                         .as("%s (bits %08x) in %s", v, Float.floatToRawIntBits(v), range).doesNotThrowAnyException();
             } else {
-                assertThatThrownBy(() -> AttackInputs.check("FGSM", MODEL, x, y, 0, rows, out, range))
+                assertThatThrownBy(() -> AttackInputs.check("FGSM", MODEL, x, y, 1, rows - 1, out, range))
                         .as("%s (bits %08x) in %s", v, Float.floatToRawIntBits(v), range)
                         .hasMessage("FGSM: feature " + at % D + " of example " + at / D + " is " + v
                                 + "; inputs must be finite and within the input range " + range);

@@ -77,6 +77,11 @@ final class ConvOp extends Op {
     private final FloatPointer[] taps;
     /** The native array {@link #taps} view, held so that it lives as long as they do. */
     private final FloatPointer tapWeights;
+    /**
+     * Whether this op's scratches take the OpenBLAS products: decided once, when the op is made, so that every example
+     * it computes rounds alike even if OpenBLAS's thread count changes later.
+     */
+    private final boolean products;
     /** {@link #adjoint()}, once made. */
     private volatile ConvOp adjoint;
     /** Per output position, whether its whole window lies inside the input. */
@@ -102,7 +107,13 @@ final class ConvOp extends Op {
         final float[] flat;
         final FloatPointer nativeColumns;
         final FloatPointer nativeDeltas;
-        /** For a stride-1 layer's backward pass through OpenBLAS: the adjoint convolution's scratch and output. */
+        /** Whether the passes are OpenBLAS products. */
+        final boolean products;
+        /**
+         * For a stride-1 layer's backward pass through OpenBLAS: the adjoint convolution (the one this scratch was made
+         * for, whatever {@link #adjoint()} returns later), its scratch and its output.
+         */
+        final ConvOp adjointOp;
         final Object adjointScratch;
         final float[] adjointOut;
         /** For a stride-1 layer through OpenBLAS: the zero-padded input in native memory, and the wide output. */
@@ -110,25 +121,33 @@ final class ConvOp extends Op {
         final java.nio.FloatBuffer paddedView;
         final float[] wide;
 
-        /** @param backward whether the backward pass may run: the adjoint convolution only ever runs forward */
-        Scratch(ConvOp op, boolean keepZ, boolean blas, boolean backward) {
+        /**
+         * @param products whether the passes are OpenBLAS products
+         * @param backward whether the backward pass may run: the adjoint convolution only ever runs forward
+         */
+        Scratch(ConvOp op, boolean keepZ, boolean products, boolean backward) {
             int k = op.k;
             int p = op.shape.plane();
             boolean fields = op.manyChannels();
-            this.columns = new float[k][p];
-            this.deltaPlanes = new float[op.shape.channels()][p];
-            this.planeA = new float[p];
-            this.planeB = new float[p];
-            this.indices = new int[fields ? op.shape.channels() : op.shape.size()];
-            this.values = new float[fields ? op.shape.channels() : op.shape.size()];
-            this.field = fields ? new float[k] : null;
-            this.pixelGradients = fields ? new float[op.input.size()] : null;
+            boolean wideRows = products && op.wideRows();
+            this.products = products;
+            this.adjointOp = products && backward ? op.adjoint() : null;
+            // the Java loops: the forward pass's planes without products, the backward passes wherever one runs
+            this.columns = backward || !products ? new float[k][p] : null;
+            this.deltaPlanes = backward ? new float[op.shape.channels()][p] : null;
+            this.planeA = products ? null : new float[p];
+            this.planeB = products ? null : new float[p];
+            this.indices = backward ? new int[fields ? op.shape.channels() : op.shape.size()] : null;
+            this.values = backward ? new float[fields ? op.shape.channels() : op.shape.size()] : null;
+            this.field = backward && fields ? new float[k] : null;
+            this.pixelGradients = backward && fields ? new float[op.input.size()] : null;
             this.z = keepZ ? new float[op.shape.size()] : null;
-            boolean wideRows = blas && op.wideRows();
+            // the products: im2col columns where the forward pass is not on wide rows or the backward pass is Wᵀ·Δ
             int run = op.shape.height() * op.paddedWidth();
-            this.flat = blas ? new float[k * p] : null;
-            this.nativeColumns = blas ? new FloatPointer((long) k * p) : null;
-            this.nativeDeltas = blas ? new FloatPointer((long) op.shape.channels() * Math.max(p, wideRows ? run : 0))
+            boolean flatColumns = products && (!wideRows || backward && adjointOp == null);
+            this.flat = flatColumns ? new float[k * p] : null;
+            this.nativeColumns = flatColumns ? new FloatPointer((long) k * p) : null;
+            this.nativeDeltas = products ? new FloatPointer((long) op.shape.channels() * Math.max(p, wideRows ? run : 0))
                     : null;
             if (wideRows) {
                 this.padded = new FloatPointer((long) op.input.channels() * op.paddedHeight() * op.paddedWidth()
@@ -141,9 +160,8 @@ final class ConvOp extends Op {
                 this.paddedView = null;
                 this.wide = null;
             }
-            ConvOp adjoint = blas && backward ? op.adjoint() : null;
-            this.adjointScratch = adjoint != null ? new Scratch(adjoint, false, true, false) : null;
-            this.adjointOut = adjoint != null ? new float[op.input.size()] : null;
+            this.adjointScratch = adjointOp != null ? new Scratch(adjointOp, false, true, false) : null;
+            this.adjointOut = adjointOp != null ? new float[op.input.size()] : null;
         }
     }
 
@@ -204,6 +222,7 @@ final class ConvOp extends Op {
         } else {
             this.nativeWeights = null;
         }
+        this.products = nativeWeights != null && Blas.threads() == 1;
         if (nativeWeights != null && wideRows()) {
             int elements = kernelH * kernelW;
             float[] byTap = new float[elements * outChannels * channels];
@@ -273,7 +292,7 @@ final class ConvOp extends Op {
 
     @Override
     Object newScratch() {
-        return newScratch(nativeWeights != null && Blas.threads() == 1);
+        return newScratch(products);
     }
 
     /** @param products whether the passes go through OpenBLAS, which must be available */
@@ -292,7 +311,7 @@ final class ConvOp extends Op {
     void forward(float[][] in, float[] out, Object scratch) {
         Scratch s = (Scratch) scratch;
         float[] z = s.z != null ? s.z : out;
-        if (s.flat != null) {
+        if (s.products) {
             forwardByProduct(in[0], z, s);
         } else {
             forwardByPlanes(in[0], z, s);
@@ -479,7 +498,7 @@ final class ConvOp extends Op {
         if (nonZero == 0) {
             return;
         }
-        if (s.flat != null && (long) nonZero * BLAS_DELTAS_DENOMINATOR >= (long) shape.size() * BLAS_DELTAS_NUMERATOR) {
+        if (s.products && (long) nonZero * BLAS_DELTAS_DENOMINATOR >= (long) shape.size() * BLAS_DELTAS_NUMERATOR) {
             if (s.adjointScratch != null) {
                 backwardByAdjoint(outGrad, inGrad[0], s);
             } else {
@@ -535,7 +554,7 @@ final class ConvOp extends Op {
 
     /** The input gradient as the adjoint convolution of the deltas, added to {@code dx}. */
     private void backwardByAdjoint(float[] outGrad, float[] dx, Scratch s) {
-        adjoint.forwardByProduct(outGrad, s.adjointOut, (Scratch) s.adjointScratch);
+        s.adjointOp.forwardByProduct(outGrad, s.adjointOut, (Scratch) s.adjointScratch);
         VectorMath.axpy(1f, s.adjointOut, dx);
     }
 

@@ -20,9 +20,10 @@ import org.bytedeco.javacpp.FloatPointer;
  * non-zero deltas in the backward pass. A minibatch is split into up to four parts, whatever the number of cores, each
  * with its own gradient, run on the common fork-join pool and summed in order at the end, so that the result is the
  * same on every machine. Where OpenBLAS is available and runs one thread per product, each part is instead three
- * {@code sgemm} products per layer (forward, weight gradient, backward), in up to two parts of at least
- * {@value #MIN_ROWS_PER_PRODUCT_PART} rows: the result then still does not depend on the number of cores, but it is
- * OpenBLAS's rounding, which depends on the CPU's kernels. Not thread-safe: one caller at a time.
+ * {@code sgemm} products per layer (forward, weight gradient, backward), in two parts from
+ * {@code 2 × }{@value #MIN_ROWS_PER_PRODUCT_PART} rows on and one below: the result then still does not depend on the
+ * number of cores, but it is OpenBLAS's rounding, which depends on the CPU's kernels. Not thread-safe: one caller at
+ * a time.
  */
 @API(status = INTERNAL, since = "0.3")
 public final class DenseBackprop {

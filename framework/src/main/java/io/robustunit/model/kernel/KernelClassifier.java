@@ -17,7 +17,9 @@ import io.robustunit.model.LogitLoss;
  * depend on the batch size or the number of threads; rows of a batch are split over the common fork-join pool. The
  * exception is a graph of dense layers only (an MLP): calls of {@value DenseStack#MIN_ROWS} rows or more go through
  * {@link DenseStack}'s matrix products, whose rows do not depend on the batch size or the threads either, but may
- * differ in their last bits from the per-example results of smaller calls. It is immutable, hence thread-safe.
+ * differ in their last bits from the per-example results of smaller calls. Where the ops use OpenBLAS, its kernels
+ * (which it picks by size and by its own thread count) make the last bits depend on {@code OMP_NUM_THREADS}, never on
+ * the batch or the fork-join threads. It is immutable, hence thread-safe.
  * Unlike DL4J's {@code LossMCXENT} it does not clip probabilities.
  */
 final class KernelClassifier implements DifferentiableClassifier {

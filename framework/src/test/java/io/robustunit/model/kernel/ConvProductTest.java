@@ -9,26 +9,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Where OpenBLAS is available, a convolution's passes are {@code sgemm} products on flattened {@code im2col} columns;
- * elsewhere they are the Java loops, which the layer tests check against DL4J, PyTorch and finite differences. Both
- * must give the same outputs and input gradients, for every geometry and for dense and sparse deltas.
+ * Where OpenBLAS is available, a convolution's passes are {@code sgemm} products: per kernel element on a zero-padded
+ * copy of the input, and back through the adjoint convolution, at stride 1; on {@code im2col} columns otherwise.
+ * Elsewhere they are the Java loops, which the layer tests check against DL4J, PyTorch and finite differences. Both
+ * must give the same outputs and input gradients, for every geometry (padding beyond the kernel, asymmetric padding,
+ * dilation), for dense and sparse deltas, and from a scratch that has computed other examples before.
  */
 class ConvProductTest {
 
-    @ParameterizedTest(name = "{0}x{1}x{2} -> {3}, kernel {4}x{5}, stride {6}x{7}, dilation {8}x{9}, pad {10},{11}")
+    @ParameterizedTest(name = "{0}x{1}x{2} -> {3}, kernel {4}x{5}, stride {6}x{7}, dilation {8}x{9}, "
+            + "pad top {10} left {11} bottom {12} right {13}")
     @CsvSource({
-        "1, 28, 28, 20, 5, 5, 1, 1, 1, 1, 0, 0",
-        "20, 12, 12, 50, 5, 5, 1, 1, 1, 1, 0, 0",
-        "3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1",
-        "16, 32, 32, 32, 3, 3, 2, 2, 1, 1, 1, 1",
-        "32, 16, 16, 64, 1, 1, 2, 2, 1, 1, 0, 0",
-        "5, 11, 9, 7, 3, 2, 2, 3, 2, 1, 2, 1",
-        "2, 9, 10, 3, 4, 3, 1, 2, 1, 2, 0, 3"})
+        "1, 28, 28, 20, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0",
+        "20, 12, 12, 50, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0",
+        "3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1",
+        "16, 32, 32, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1",
+        "32, 16, 16, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0",
+        "5, 11, 9, 7, 3, 2, 2, 3, 2, 1, 2, 1, 2, 1",
+        "2, 9, 10, 3, 4, 3, 1, 2, 1, 2, 0, 3, 0, 3",
+        "4, 10, 9, 6, 3, 2, 1, 1, 2, 1, 2, 0, 2, 0",
+        "3, 8, 8, 5, 3, 3, 1, 1, 1, 1, 3, 3, 3, 3",
+        "3, 7, 7, 4, 2, 2, 1, 1, 1, 1, 0, 0, 1, 1",
+        "6, 9, 8, 5, 4, 3, 1, 1, 1, 1, 1, 2, 2, 0",
+        "8, 6, 6, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0"})
     void productsMatchTheJavaLoops(int c, int h, int w, int outC, int kh, int kw, int sh, int sw, int dh, int dw,
-                                   int padTop, int padLeft) {
+                                   int padTop, int padLeft, int padBottom, int padRight) {
         assertThat(Blas.available()).as("OpenBLAS from nd4j-native on the test class path").isTrue();
-        int outH = (h + 2 * padTop - dh * (kh - 1) - 1) / sh + 1;
-        int outW = (w + 2 * padLeft - dw * (kw - 1) - 1) / sw + 1;
+        int outH = (h + padTop + padBottom - dh * (kh - 1) - 1) / sh + 1;
+        int outW = (w + padLeft + padRight - dw * (kw - 1) - 1) / sw + 1;
         SplittableRandom random = new SplittableRandom(c * 31L + h);
         float[][] weights = new float[outC][c * kh * kw];
         for (float[] row : weights) {
@@ -42,18 +50,20 @@ class ConvProductTest {
         }
         ConvOp op = new ConvOp(new Shape(c, h, w), new Shape(outC, outH, outW), kh, kw, sh, sw, dh, dw, padTop, padLeft,
                 weights, bias, Activation.relu());
-        float[] x = new float[c * h * w];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextInt(3) == 0 ? 0f : (float) random.nextDouble();
-        }
         int size = outC * outH * outW;
-        for (double density : new double[] {1.0, 0.3, 0.05}) {
+        // one scratch for the products through every example, a new one for the loops each time
+        Object productScratch = op.newScratch(true);
+        for (double density : new double[] {1.0, 0.3, 0.05, 0.6}) {
+            float[] x = new float[c * h * w];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextInt(3) == 0 ? 0f : (float) random.nextDouble();
+            }
             float[] delta = new float[size];
             for (int i = 0; i < size; i++) {
                 delta[i] = random.nextDouble() < density ? (float) random.nextDouble(-1, 1) : 0f;
             }
             float[][] loops = passes(op, op.newScratch(false), x, delta);
-            float[][] products = passes(op, op.newScratch(true), x, delta);
+            float[][] products = passes(op, productScratch, x, delta);
 
             for (int i = 0; i < size; i++) {
                 assertThat(products[0][i]).as("output %d", i).isCloseTo(loops[0][i], within(1e-5f));

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -101,12 +102,14 @@ class DenseBackpropTest {
         return (lossUp - lossDown) / ((double) up - down);
     }
 
-    /** Both paths: the Java loops, and OpenBLAS products (nd4j-native is on the test class path). */
+    /**
+     * Both paths: the Java loops, and OpenBLAS products (nd4j-native is on the test class path), in one part and, from
+     * 128 rows on, in two.
+     */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void theGradientIsTheFiniteDifferenceOfTheMeanLoss(boolean products) {
+    @CsvSource({"false, 40", "true, 40", "true, 130"})
+    void theGradientIsTheFiniteDifferenceOfTheMeanLoss(boolean products, int count) {
         DenseBackprop net = network(1, 2, products);
-        int count = 40;
         float[] x = inputs(count, 2);
         int[] labels = new SplittableRandom(3).ints(count, 0, WIDTHS[3]).toArray();
         DenseBackprop.Gradient gradient = net.newGradient();
