@@ -49,7 +49,7 @@ public final class DenseBackprop {
     private final float[][][] rows;
     private final float[][] biases;
     private final Task[] tasks;
-    /** Each layer's weights {@code [inputs][outputs]} in native memory, for OpenBLAS; {@code null} without it. */
+    /** Each layer's weights {@code [outputs][inputs]} in native memory, for OpenBLAS; {@code null} without it. */
     private final FloatPointer[] nativeWeights;
     private final float[][] flatWeights;
 
@@ -125,20 +125,22 @@ public final class DenseBackprop {
     public void columnsChanged() {
         for (int l = 0; l < layers; l++) {
             float[][] c = columns[l];
-            float[][] r = rows[l];
             int outputs = c.length;
-            int inputs = r.length;
+            int inputs = widths[l];
+            if (nativeWeights != null) {
+                // the products read the columns as they are, [outputs][inputs]; the rows are the Java path's
+                for (int j = 0; j < outputs; j++) {
+                    System.arraycopy(c[j], 0, flatWeights[l], j * inputs, inputs);
+                }
+                nativeWeights[l].position(0).put(flatWeights[l], 0, flatWeights[l].length);
+                continue;
+            }
+            float[][] r = rows[l];
             for (int i = 0; i < inputs; i++) {
                 float[] row = r[i];
                 for (int j = 0; j < outputs; j++) {
                     row[j] = c[j][i];
                 }
-            }
-            if (nativeWeights != null) {
-                for (int i = 0; i < inputs; i++) {
-                    System.arraycopy(r[i], 0, flatWeights[l], i * outputs, outputs);
-                }
-                nativeWeights[l].position(0).put(flatWeights[l], 0, flatWeights[l].length);
             }
         }
     }
@@ -336,7 +338,7 @@ public final class DenseBackprop {
             for (int l = 0; l < layers; l++) {
                 int in = widths[l];
                 int out = widths[l + 1];
-                Blas.multiply(nativeInputs[l], nativeWeights[l], false, nativeResult, n, out, in);
+                Blas.multiply(nativeInputs[l], nativeWeights[l], true, nativeResult, n, out, in);
                 float[] zl = zf[l + 1];
                 nativeResult.position(0).get(zl, 0, n * out);
                 float[] b = biases[l];
@@ -388,7 +390,7 @@ public final class DenseBackprop {
                     }
                 }
                 if (l > 0) {
-                    Blas.multiply(nativeDeltas, nativeWeights[l], true, nativeResult, n, in, out);
+                    Blas.multiply(nativeDeltas, nativeWeights[l], false, nativeResult, n, in, out);
                     nativeResult.position(0).get(g, 0, n * in);
                     activations[l - 1].multiplyDerivative(zf[l], af[l], g, n * in);
                 }
