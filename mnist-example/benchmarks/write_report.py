@@ -140,7 +140,7 @@ lines = [
     "minibatch's adversarial rows with its kernels from the weights of that moment. The MLP's weight update is",
     "RobustUnit's own (`DenseFit`, DL4J's step reproduced and checked against DL4J fed the same rows, its products",
     "through OpenBLAS); LeNet's is DL4J's `fit`, whose convolutions are the cost there. Each side's figure is its",
-    "process's first epoch, the JVM's JIT warm-up included (later MLP epochs took about 2.5 s).",
+    "process's first epoch, the JVM's JIT warm-up included (later MLP epochs took about 2.35 s).",
     "",
     "| model | RobustUnit best | PyTorch best | RobustUnit median | PyTorch median | time ratio (median) | target |",
     "|---|---:|---:|---:|---:|---:|---|",
