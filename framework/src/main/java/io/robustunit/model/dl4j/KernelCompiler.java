@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -36,7 +35,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import io.robustunit.model.kernel.Activation;
 import io.robustunit.model.kernel.KernelGraph;
@@ -279,65 +277,10 @@ final class KernelCompiler {
         if (!(from.type() instanceof InputType.InputTypeFeedForward)) {
             throw new Unsupported(where, "reads " + from.type() + " without a preprocessor");
         }
-        float[][] w = rows(params.get("W"));
+        float[][] w = Nd4jRows.rows(params.get("W"));
         INDArray b = params.get("b");
         float[] bias = b == null ? new float[w[0].length] : b.toFloatVector();
         return builder.dense(from.id(), w, bias, activation);
-    }
-
-    /**
-     * A matrix's rows, copied out in one pass: ND4J's {@code toFloatMatrix} makes an array view per row, which cost
-     * adversarial training a millisecond per minibatch on the MLP.
-     */
-    private static float[][] rows(INDArray matrix) {
-        int rows = (int) matrix.size(0);
-        int columns = (int) matrix.size(1);
-        float[] host = hostValues(matrix);
-        if (host == null) {
-            float[] flat = matrix.dup('c').data().asFloat();
-            float[][] out = new float[rows][];
-            for (int r = 0; r < rows; r++) {
-                out[r] = java.util.Arrays.copyOfRange(flat, r * columns, (r + 1) * columns);
-            }
-            return out;
-        }
-        float[][] out = new float[rows][columns];
-        if (matrix.ordering() == 'c') {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(host, r * columns, out[r], 0, columns);
-            }
-        } else {
-            for (int c = 0; c < columns; c++) {
-                for (int r = 0, at = c * rows; r < rows; r++, at++) {
-                    out[r][c] = host[at];
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * @return a 2-D float matrix's values in its own order, read straight from host memory where it is one dense
-     *         range there (ND4J's CPU backend; a layer's weights are such a range of the network's parameters), or
-     *         {@code null} otherwise. {@code dup('c')} of DL4J's {@code 'f'}-ordered dense weights allocated a native
-     *         array and ran a transposing op on every compilation: a fifth of an adversarial-training epoch of the MLP,
-     *         which compiles the kernels for every minibatch.
-     */
-    private static float[] hostValues(INDArray matrix) {
-        if (!Nd4j.getEnvironment().isCPU() || matrix.dataType() != DataType.FLOAT || matrix.rank() != 2
-                || !(matrix.data().pointer() instanceof FloatPointer pointer)) {
-            return null;
-        }
-        long[] stride = matrix.stride();
-        boolean dense = matrix.ordering() == 'c' ? stride[1] == 1 && stride[0] == matrix.size(1)
-                : stride[0] == 1 && stride[1] == matrix.size(0);
-        if (!dense || matrix.length() > Integer.MAX_VALUE) {
-            return null;
-        }
-        float[] values = new float[(int) matrix.length()];
-        // a pointer of its own onto the same memory, so that the buffer's own position is left alone
-        new FloatPointer(pointer).position(pointer.position() + matrix.offset()).get(values, 0, values.length);
-        return values;
     }
 
     private int conv(Node from, ConvolutionLayer layer, Params params, String where, InputType out) throws Unsupported {
@@ -348,7 +291,7 @@ final class KernelCompiler {
         int[] d = layer.getDilation();
         int[] pad = padding(layer.getConvolutionMode(), layer.getPadding(), in, o, k, s, d, where);
         INDArray w = params.get("W");
-        float[][] weights = rows(w.reshape(w.size(0), w.length() / w.size(0)));
+        float[][] weights = Nd4jRows.rows(w.reshape(w.size(0), w.length() / w.size(0)));
         INDArray b = params.get("b");
         float[] bias = layer.hasBias() && b != null ? b.toFloatVector() : new float[(int) o.getChannels()];
         return builder.conv(from.id(), shape(o), k[0], k[1], s[0], s[1], d[0], d[1], pad[0], pad[1], weights, bias,

@@ -2,6 +2,8 @@ package io.robustunit.model.dl4j;
 
 import java.util.Arrays;
 
+import org.bytedeco.javacpp.FloatPointer;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,5 +44,56 @@ final class Nd4jRows {
                     + Arrays.toString(source.shape()));
         }
         System.arraycopy(values, 0, dest, from * width, values.length);
+    }
+
+    /**
+     * A 2-D float matrix's rows, copied out in one pass (ND4J's {@code toFloatMatrix} makes an array view per row,
+     * which cost adversarial training a millisecond per minibatch on the MLP), read straight from host memory where
+     * the matrix is one dense range there: {@code dup('c')} of DL4J's {@code 'f'}-ordered dense weights allocated a
+     * native array and ran a transposing op on every compilation, a fifth of an adversarial-training epoch of the
+     * MLP, which compiles the kernels for every minibatch.
+     */
+    static float[][] rows(INDArray matrix) {
+        int rows = (int) matrix.size(0);
+        int columns = (int) matrix.size(1);
+        float[] values = hostValues(matrix);
+        boolean byColumn = values != null && matrix.ordering() == 'f';
+        if (values == null) {
+            values = matrix.dup('c').data().asFloat();
+        }
+        float[][] out = new float[rows][columns];
+        if (byColumn) {
+            for (int c = 0; c < columns; c++) {
+                for (int r = 0, at = c * rows; r < rows; r++, at++) {
+                    out[r][c] = values[at];
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(values, r * columns, out[r], 0, columns);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return a 2-D float matrix's values in its own order from host memory, where it is one dense range there (ND4J's
+     *         CPU backend; a layer's weights are such a range of the network's parameters), or {@code null}
+     */
+    private static float[] hostValues(INDArray matrix) {
+        if (!Nd4j.getEnvironment().isCPU() || matrix.dataType() != DataType.FLOAT || matrix.rank() != 2
+                || !(matrix.data().pointer() instanceof FloatPointer pointer)) {
+            return null;
+        }
+        long[] stride = matrix.stride();
+        boolean dense = matrix.ordering() == 'c' ? stride[1] == 1 && stride[0] == matrix.size(1)
+                : stride[0] == 1 && stride[1] == matrix.size(0);
+        if (!dense || matrix.length() > Integer.MAX_VALUE) {
+            return null;
+        }
+        float[] values = new float[(int) matrix.length()];
+        // a pointer of its own onto the same memory, so that the buffer's own position is left alone
+        new FloatPointer(pointer).position(pointer.position() + matrix.offset()).get(values, 0, values.length);
+        return values;
     }
 }

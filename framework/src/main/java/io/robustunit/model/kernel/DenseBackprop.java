@@ -46,6 +46,7 @@ public final class DenseBackprop {
     private final int layers;
     private final int parallelism;
     private final float[][][] columns;
+    /** The weights by input, {@code [inputs][outputs]}, for the Java path; {@code null} on the products path. */
     private final float[][][] rows;
     private final float[][] biases;
     private final Task[] tasks;
@@ -80,7 +81,7 @@ public final class DenseBackprop {
         this.biases = new float[layers][];
         for (int l = 0; l < layers; l++) {
             columns[l] = new float[widths[l + 1]][widths[l]];
-            rows[l] = new float[widths[l]][widths[l + 1]];
+            rows[l] = products ? null : new float[widths[l]][widths[l + 1]];
             biases[l] = new float[widths[l + 1]];
         }
         this.tasks = new Task[CHUNKS];
@@ -354,24 +355,8 @@ public final class DenseBackprop {
             }
             int classes = widths[layers];
             float[] g = deltaRows;
-            float[] logits = zf[layers];
             for (int r = 0; r < n; r++) {
-                int at = r * classes;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < classes; k++) {
-                    max = Math.max(max, logits[at + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < classes; k++) {
-                    g[at + k] = (float) Math.exp(logits[at + k] - max);
-                    sum += g[at + k];
-                }
-                for (int k = 0; k < classes; k++) {
-                    g[at + k] = Math.min(Math.max((float) (g[at + k] / sum), SOFTMAX_CLIP), 1f - SOFTMAX_CLIP);
-                }
-                int label = labels[from + r];
-                loss += -Math.log(g[at + label]);
-                g[at + label] -= 1f;
+                loss += crossEntropy(zf[layers], r * classes, classes, labels[from + r], g);
             }
             for (int l = layers - 1; l >= 0; l--) {
                 int in = widths[l];
@@ -411,22 +396,8 @@ public final class DenseBackprop {
 
         /** @return this row's loss, with the deltas of every layer left in {@link #delta} */
         private double backward(int r, int label) {
-            float[] logits = z[layers][r];
             float[] g = delta[layers][r];
-            float max = Float.NEGATIVE_INFINITY;
-            for (float v : logits) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            for (int k = 0; k < logits.length; k++) {
-                g[k] = (float) Math.exp(logits[k] - max);
-                sum += g[k];
-            }
-            for (int k = 0; k < logits.length; k++) {
-                g[k] = Math.min(Math.max((float) (g[k] / sum), SOFTMAX_CLIP), 1f - SOFTMAX_CLIP);
-            }
-            double loss = -Math.log(g[label]);
-            g[label] -= 1f;
+            double loss = crossEntropy(z[layers][r], 0, g.length, label, g);
             for (int l = layers - 1; l > 0; l--) {
                 int count = VectorMath.nonZeros(g, 0, g.length, indices, values);
                 float[] previous = delta[l][r];
@@ -437,6 +408,30 @@ public final class DenseBackprop {
             }
             return loss;
         }
+    }
+
+    /**
+     * DL4J's softmax cross-entropy of one example: writes {@code clip(softmax(z)) − onehot(label)}, the gradient at
+     * the logits {@code z[at, at + classes)}, to {@code g} from {@code at}.
+     *
+     * @return the example's loss, {@code −log} of its label's clipped probability
+     */
+    private static double crossEntropy(float[] z, int at, int classes, int label, float[] g) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+            max = Math.max(max, z[at + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+            g[at + k] = (float) Math.exp(z[at + k] - max);
+            sum += g[at + k];
+        }
+        for (int k = 0; k < classes; k++) {
+            g[at + k] = Math.min(Math.max((float) (g[at + k] / sum), SOFTMAX_CLIP), 1f - SOFTMAX_CLIP);
+        }
+        double loss = -Math.log(g[at + label]);
+        g[at + label] -= 1f;
+        return loss;
     }
 
     /** A gradient with respect to every weight and bias, laid out like the parameters. */

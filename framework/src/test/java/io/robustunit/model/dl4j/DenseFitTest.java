@@ -141,31 +141,33 @@ class DenseFitTest {
                 org.nd4j.linalg.schedule.ScheduleType.ITERATION, 0.02, 0.5, 4)), LossFunction.MCXENT, false);
     }
 
+    /** {@code layers} (the first a hidden layer of 8), then a softmax output layer, with {@code base}'s settings. */
+    private static MultiLayerNetwork relu8(NeuralNetConfiguration.Builder base,
+                                           org.deeplearning4j.nn.conf.layers.Layer... layers) {
+        NeuralNetConfiguration.ListBuilder list = base.list();
+        for (org.deeplearning4j.nn.conf.layers.Layer layer : layers) {
+            list.layer(layer);
+        }
+        list.layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(8).nOut(CLASSES).activation(Activation.SOFTMAX)
+                .build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
     @Test
     void whatItDoesNotReproduceIsLeftToDl4j() {
-        MultiLayerNetwork withL2 = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().updater(new Adam(0.01))
-                .l2(1e-4).list()
-                .layer(new DenseLayer.Builder().nIn(FEATURES).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(8).nOut(CLASSES).activation(Activation.SOFTMAX).build())
-                .build());
-        withL2.init();
+        MultiLayerNetwork withL2 = relu8(new NeuralNetConfiguration.Builder().updater(new Adam(0.01)).l2(1e-4),
+                new DenseLayer.Builder().nIn(FEATURES).nOut(8).activation(Activation.RELU).build());
         assertThat(DenseFit.unsupported(withL2)).contains("regularized");
 
-        MultiLayerNetwork withDropout = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().updater(new Adam(0.01))
-                .list()
-                .layer(new DenseLayer.Builder().nIn(FEATURES).nOut(8).activation(Activation.RELU).dropOut(0.5).build())
-                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(8).nOut(CLASSES).activation(Activation.SOFTMAX).build())
-                .build());
-        withDropout.init();
+        MultiLayerNetwork withDropout = relu8(new NeuralNetConfiguration.Builder().updater(new Adam(0.01)),
+                new DenseLayer.Builder().nIn(FEATURES).nOut(8).activation(Activation.RELU).dropOut(0.5).build());
         assertThat(DenseFit.unsupported(withDropout)).contains("dropout");
 
-        MultiLayerNetwork dropoutLayer = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().updater(new Adam(0.01))
-                .list()
-                .layer(new DenseLayer.Builder().nIn(FEATURES).nOut(8).activation(Activation.RELU).build())
-                .layer(new DropoutLayer.Builder(0.5).build())
-                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(8).nOut(CLASSES).activation(Activation.SOFTMAX).build())
-                .build());
-        dropoutLayer.init();
+        MultiLayerNetwork dropoutLayer = relu8(new NeuralNetConfiguration.Builder().updater(new Adam(0.01)),
+                new DenseLayer.Builder().nIn(FEATURES).nOut(8).activation(Activation.RELU).build(),
+                new DropoutLayer.Builder(0.5).build());
         assertThat(DenseFit.unsupported(dropoutLayer)).contains("layer 1");
 
         MultiLayerNetwork nesterovs = network(new Nesterovs(0.01, 0.9), LossFunction.MCXENT, 1);
